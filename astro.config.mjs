@@ -1,0 +1,53 @@
+// @ts-check
+import { readFileSync, readdirSync } from "node:fs";
+import { defineConfig } from "astro/config";
+import starlight from "@astrojs/starlight";
+import { remarkMermaid } from "./src/integrations/remark-mermaid.ts";
+import { devRealtime } from "./src/integrations/dev-realtime.ts";
+
+/**
+ * Lesson order comes from each lesson's `order` frontmatter (validated by the content schema);
+ * the sidebar is built from it so the order is written in one place only.
+ */
+function lessonSidebar() {
+  const dir = new URL("./content/lessons/", import.meta.url);
+  return readdirSync(dir)
+    .filter((file) => /\.mdx?$/u.test(file))
+    .map((file) => {
+      const order = Number(/^order:\s*(\d+)/mu.exec(readFileSync(new URL(file, dir), "utf8"))?.[1] ?? 999);
+      return { order, slug: `lessons/${file.replace(/\.mdx?$/u, "")}` };
+    })
+    .sort((a, b) => a.order - b.order)
+    .map(({ slug }) => ({ slug }));
+}
+
+export default defineConfig({
+  // Static output: the one Node process (server/index.ts) serves dist/ with its own headers.
+  output: "static",
+  trailingSlash: "always",
+  site: "http://localhost:4321",
+  devToolbar: { enabled: false },
+  markdown: { remarkPlugins: [remarkMermaid] },
+  integrations: [
+    starlight({
+      title: "WebRTC through NATs",
+      description: "How two browsers find each other: IPv4, NAT, signaling, SDP, STUN, TURN and ICE, with live demos on your own connection.",
+      customCss: ["./src/styles/site.css"],
+      components: { Head: "./src/components/Head.astro" },
+      sidebar: [
+        { label: "Lessons", items: lessonSidebar() },
+        {
+          label: "Live tools",
+          items: [
+            { label: "Two-tab demo", link: "/demo/" },
+            { label: "Inspect your connection", link: "/inspect/" },
+          ],
+        },
+        { label: "Glossary", link: "/glossary/" },
+      ],
+      lastUpdated: false,
+      pagination: true,
+    }),
+    devRealtime(),
+  ],
+});

@@ -1,0 +1,157 @@
+/**
+ * Configuration of the one Node process, read from environment variables and validated at
+ * start-up. A bad value stops the process with one line naming the variable, the value and what
+ * was expected (see formatConfigError); nothing else starts.
+ */
+import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
+import { z } from "zod";
+
+const port = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{1,5}$/u, `${name} must be an integer from 0 to 65535`)
+    .transform(Number)
+    .refine((value) => value <= 65535, `${name} must be an integer from 0 to 65535`);
+
+const host = z
+  .string()
+  .min(1)
+  .refine((value) => isIP(value) !== 0 || /^[a-z0-9.-]+$/iu.test(value), "HOST must be an IP address or a host name");
+
+const booleanFlag = (name: string) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off", "auto"], {
+      error: `${name} must be true, false or auto`,
+    })
+    .transform((value): boolean | "auto" => (value === "auto" ? "auto" : ["true", "1", "yes", "on"].includes(value)));
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}, "each origin must look like https://example.org (scheme, host and optional port, no path)");
+
+const turnUrl = z
+  .string()
+  .regex(/^(stun|stuns|turn|turns):[^\s?]+(\?transport=(udp|tcp))?$/u, "must be a stun:, stuns:, turn: or turns: URL");
+
+/** Raw environment → validated configuration. Keys are the environment variable names. */
+const envSchema = z.object({
+  HOST: host.default("127.0.0.1"),
+  PORT: port("PORT").default(4321),
+  TURN_PORT: port("TURN_PORT").default(3478),
+  TURN_ALT_PORT: port("TURN_ALT_PORT").optional(),
+  TURN_SECRET: z.string().min(16, "TURN_SECRET must be at least 16 characters").optional(),
+  TURN_REALM: z.string().regex(/^[\x21-\x7e]{1,127}$/u, "TURN_REALM must be printable ASCII without spaces").default("webrtc-nat.local"),
+  TURN_RELAY_ADDRESS: z.string().refine((v) => isIP(v) !== 0, "TURN_RELAY_ADDRESS must be an IP address").optional(),
+  TURN_EXTERNAL_ADDRESS: z.string().refine((v) => isIP(v) !== 0, "TURN_EXTERNAL_ADDRESS must be an IP address").optional(),
+  TURN_RELAY_PORT_MIN: port("TURN_RELAY_PORT_MIN").default(49152),
+  TURN_RELAY_PORT_MAX: port("TURN_RELAY_PORT_MAX").default(65535),
+  TURN_ALLOW_PRIVATE_PEERS: booleanFlag("TURN_ALLOW_PRIVATE_PEERS").default("auto"),
+  TURN_CREDENTIAL_TTL: z
+    .string()
+    .regex(/^\d+$/u, "TURN_CREDENTIAL_TTL must be a number of seconds")
+    .transform(Number)
+    .refine((v) => v >= 60 && v <= 86400, "TURN_CREDENTIAL_TTL must be between 60 and 86400 seconds")
+    .default(3600),
+  TURN_URLS: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(turnUrl))
+    .optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(origin))
+    .optional(),
+  PUBLIC_URL: origin.optional(),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Extra origins allowed to open a signaling connection, besides the site's own. */
+  allowedOrigins: string[];
+  publicUrl: string | undefined;
+  turn: {
+    /** "builtin": this process runs STUN/TURN; "external": hand out TURN_URLS (e.g. coturn). */
+    mode: "builtin" | "external";
+    ports: [number, number];
+    secret: string;
+    /** True when TURN_SECRET was not set and a random one was generated for this run. */
+    secretGenerated: boolean;
+    realm: string;
+    relayAddress: string | undefined;
+    externalAddress: string | undefined;
+    relayPortRange: { min: number; max: number };
+    allowPrivatePeers: boolean;
+    credentialTtlSeconds: number;
+    externalUrls: string[];
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function isLoopback(address: string): boolean {
+  return address === "localhost" || address === "::1" || /^127\./u.test(address);
+}
+
+/** Parses the environment. Throws ConfigError with a one-line message on the first bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? "configuration");
+    const value = present[key];
+    throw new ConfigError(`Invalid ${key}${value === undefined ? "" : ` "${String(value)}"`}: ${issue?.message ?? "invalid value"}`);
+  }
+  const e = parsed.data;
+  if (e.TURN_RELAY_PORT_MIN > e.TURN_RELAY_PORT_MAX) {
+    throw new ConfigError(`Invalid TURN_RELAY_PORT_MIN "${e.TURN_RELAY_PORT_MIN}": must not be above TURN_RELAY_PORT_MAX (${e.TURN_RELAY_PORT_MAX})`);
+  }
+  const altPort = e.TURN_ALT_PORT ?? (e.TURN_PORT === 0 ? 0 : e.TURN_PORT + 1);
+  if (altPort > 65535) throw new ConfigError(`Invalid TURN_ALT_PORT "${altPort}": must be an integer from 0 to 65535`);
+  if (altPort !== 0 && altPort === e.TURN_PORT) {
+    throw new ConfigError(`Invalid TURN_ALT_PORT "${altPort}": must differ from TURN_PORT (the NAT mapping check needs two ports)`);
+  }
+  // Relaying to loopback/private peers is refused unless the operator opts in. The local demo
+  // needs it (both browsers are on this machine), so "auto" turns it on only for a loopback bind.
+  const allowPrivatePeers = e.TURN_ALLOW_PRIVATE_PEERS === "auto" ? isLoopback(e.HOST) : e.TURN_ALLOW_PRIVATE_PEERS;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? [],
+    publicUrl: e.PUBLIC_URL,
+    turn: {
+      mode: e.TURN_URLS && e.TURN_URLS.length > 0 ? "external" : "builtin",
+      ports: [e.TURN_PORT, altPort],
+      secret: e.TURN_SECRET ?? randomBytes(32).toString("base64url"),
+      secretGenerated: e.TURN_SECRET === undefined,
+      realm: e.TURN_REALM,
+      relayAddress: e.TURN_RELAY_ADDRESS,
+      externalAddress: e.TURN_EXTERNAL_ADDRESS,
+      relayPortRange: { min: e.TURN_RELAY_PORT_MIN, max: e.TURN_RELAY_PORT_MAX },
+      allowPrivatePeers,
+      credentialTtlSeconds: e.TURN_CREDENTIAL_TTL,
+      externalUrls: e.TURN_URLS ?? [],
+    },
+  };
+}
+
+/** Origins that may open a signaling connection, given the port the server really listens on. */
+export function siteOrigins(config: Config, listeningPort: number, interfaceAddresses: string[] = []): string[] {
+  const hosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+  const bindAll = config.host === "0.0.0.0" || config.host === "::";
+  if (!bindAll && !isLoopback(config.host)) hosts.add(isIP(config.host) === 6 ? `[${config.host}]` : config.host);
+  if (bindAll) for (const address of interfaceAddresses) hosts.add(isIP(address) === 6 ? `[${address}]` : address);
+  const origins = [...hosts].map((h) => `http://${h}:${listeningPort}`);
+  if (config.publicUrl) origins.push(config.publicUrl);
+  return [...new Set([...origins, ...config.allowedOrigins])];
+}
