@@ -1,0 +1,85 @@
+/**
+ * The application factory: builds the whole process (static site, HTTP API, socket.io signaling,
+ * built-in STUN/TURN) from a config object and its dependencies. Nothing listens until listen()
+ * is called, by server/index.ts or by a test (on port 0).
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
+import { fileURLToPath } from "node:url";
+import { siteOrigins, type Config } from "./config.ts";
+import { handleApi } from "./http/api.ts";
+import { applySecurityHeaders, createStaticSite, type RequestHandler } from "./http/static-site.ts";
+import { createRealtime, type Realtime, type RealtimeDeps } from "./realtime.ts";
+import { mintTurnCredentials } from "./turn/credentials.ts";
+
+export interface AppDeps extends Partial<RealtimeDeps> {
+  /** Directory of the built site. Defaults to ./dist next to the project root. */
+  distDir?: string;
+}
+
+export interface App {
+  readonly httpServer: HttpServer;
+  readonly realtime: Realtime;
+  /** Starts the HTTP server and the UDP listeners. Resolves with the URL to open. */
+  listen(): Promise<{ url: string; port: number; turnPorts: readonly number[] }>;
+  /** Stops accepting, closes every open socket and UDP listener. */
+  close(): Promise<void>;
+}
+
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((info) => info !== undefined)
+    .map((info) => info.address);
+}
+
+export function createApp(config: Config, deps: AppDeps = {}): App {
+  const distDir = deps.distDir ?? fileURLToPath(new URL("../dist/", import.meta.url));
+  const site: RequestHandler = createStaticSite(distDir);
+  let listeningPort = config.port;
+  const origins = (): string[] => siteOrigins(config, listeningPort, interfaceAddresses());
+
+  const httpServer = createServer();
+  const realtime = createRealtime(httpServer, config, { origins, mint: mintTurnCredentials, ...deps });
+
+  httpServer.on("request", (req, res) => {
+    // socket.io answers its own path (/socket.io/) through its own listener.
+    if (req.url?.startsWith("/socket.io/")) return;
+    applySecurityHeaders(res);
+    if (handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed })) return;
+    site(req, res, () => {
+      res.statusCode = 405;
+      res.setHeader("Allow", "GET, HEAD");
+      res.end();
+    });
+  });
+
+  return {
+    httpServer,
+    realtime,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
+      listeningPort = (httpServer.address() as AddressInfo).port;
+      try {
+        await realtime.listen();
+      } catch (error) {
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        throw error;
+      }
+      const shownHost = config.host === "0.0.0.0" || config.host === "::" || config.host === "127.0.0.1" ? "localhost" : config.host;
+      return { url: `http://${shownHost}:${listeningPort}/`, port: listeningPort, turnPorts: realtime.turnPorts() };
+    },
+    async close() {
+      await realtime.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

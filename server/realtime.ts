@@ -1,0 +1,70 @@
+/**
+ * The real-time half of the process, attachable to any Node HTTP server (ours in production,
+ * Vite's in `npm run dev`): socket.io for signaling and the built-in STUN/TURN server over UDP.
+ */
+import type { Server as HttpServer } from "node:http";
+import { Server as SocketServer } from "socket.io";
+import type { Config } from "./config.ts";
+import { buildIceConfig, type MintCredentials } from "./ice-config.ts";
+import type { IceConfig } from "../src/shared/ice-config.ts";
+
+/** Largest socket.io message accepted. An SDP offer with video is a few KB; 64 KiB is ample. */
+export const MAX_SIGNALING_MESSAGE_BYTES = 64 * 1024;
+
+export interface RealtimeDeps {
+  /** Origins allowed to connect (computed lazily: the port is known only after listen). */
+  origins: () => string[];
+  clock: () => number;
+  log: (line: string) => void;
+  mint: MintCredentials;
+}
+
+export interface Realtime {
+  readonly io: SocketServer;
+  iceConfig(requestHost: string | undefined): IceConfig;
+  originAllowed(origin: string | undefined): boolean;
+  turnPorts(): readonly number[];
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createRealtime(httpServer: HttpServer, config: Config, deps: Partial<RealtimeDeps> & Pick<RealtimeDeps, "origins">): Realtime {
+  const clock = deps.clock ?? Date.now;
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const mint = deps.mint;
+  if (!mint) throw new Error("createRealtime needs a credential minting function");
+
+  const originAllowed = (origin: string | undefined): boolean => origin === undefined || deps.origins().includes(origin);
+
+  const io = new SocketServer(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_SIGNALING_MESSAGE_BYTES,
+    // CORS governs only HTTP long-polling from other origins; allowRequest below also covers
+    // WebSocket upgrades, which CORS does not.
+    cors: { origin: (origin, callback) => callback(null, originAllowed(origin) ? origin ?? false : false) },
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !deps.origins().includes(origin)) callback(`Origin ${origin} is not allowed`, false);
+      else callback(null, true);
+    },
+  });
+  // Drop the retained handshake request per connection (socket.io performance guide).
+  io.engine.on("connection", (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+
+  const turnPorts: number[] = [];
+  const realtime: Realtime = {
+    io,
+    iceConfig: (requestHost) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, requestHost),
+    originAllowed,
+    turnPorts: () => turnPorts,
+    async listen() {
+      log(`signaling: socket.io ready (max message ${MAX_SIGNALING_MESSAGE_BYTES} bytes)`);
+    },
+    async close() {
+      await io.close();
+    },
+  };
+  return realtime;
+}

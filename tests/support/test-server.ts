@@ -1,0 +1,31 @@
+/**
+ * Starts the real application in-process on port 0 (HTTP and UDP), for integration and browser
+ * tests. Configuration goes through the same loadConfig as production, from an env-like object.
+ */
+import { createApp, type App, type AppDeps } from "../../server/app.ts";
+import { loadConfig, type Config } from "../../server/config.ts";
+
+export interface TestServer {
+  app: App;
+  config: Config;
+  url: string;
+  origin: string;
+  port: number;
+  turnPorts: readonly number[];
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, deps: AppDeps = {}): Promise<TestServer> {
+  const config = loadConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    TURN_PORT: "0",
+    TURN_ALT_PORT: "0",
+    TURN_SECRET: "test-secret-0123456789abcdef",
+    ...env,
+  });
+  const app = createApp(config, { log: () => undefined, ...deps });
+  const { port, turnPorts } = await app.listen();
+  const origin = `http://127.0.0.1:${port}`;
+  return { app, config, url: `${origin}/`, origin, port, turnPorts, close: () => app.close() };
+}
