@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, siteOrigins } from "../../../server/config.ts";
+
+describe("loadConfig", () => {
+  it("uses the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.port).toBe(4321);
+    expect(config.turn.ports).toEqual([3478, 3479]);
+    expect(config.turn.mode).toBe("builtin");
+    expect(config.turn.secretGenerated).toBe(true);
+    expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("generates a different secret on every start when none is configured", () => {
+    expect(loadConfig({}).turn.secret).not.toBe(loadConfig({}).turn.secret);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, 'Invalid PORT "abc": PORT must be an integer from 0 to 65535'],
+    [{ PORT: "70000" }, 'Invalid PORT "70000": PORT must be an integer from 0 to 65535'],
+    [{ PORT: "-1" }, 'Invalid PORT "-1"'],
+    [{ TURN_PORT: "1.5" }, 'Invalid TURN_PORT "1.5"'],
+    [{ HOST: "not a host!" }, 'Invalid HOST "not a host!"'],
+    [{ TURN_SECRET: "short" }, 'Invalid TURN_SECRET "short": TURN_SECRET must be at least 16 characters'],
+    [{ TURN_URLS: "http://example.org" }, "Invalid TURN_URLS"],
+    [{ ALLOWED_ORIGINS: "https://example.org/path" }, "Invalid ALLOWED_ORIGINS"],
+    [{ TURN_ALLOW_PRIVATE_PEERS: "maybe" }, 'Invalid TURN_ALLOW_PRIVATE_PEERS "maybe": TURN_ALLOW_PRIVATE_PEERS must be true, false or auto'],
+    [{ TURN_RELAY_PORT_MIN: "60000", TURN_RELAY_PORT_MAX: "50000" }, 'Invalid TURN_RELAY_PORT_MIN "60000": must not be above TURN_RELAY_PORT_MAX'],
+    [{ TURN_PORT: "5000", TURN_ALT_PORT: "5000" }, 'Invalid TURN_ALT_PORT "5000": must differ from TURN_PORT'],
+    [{ TURN_CREDENTIAL_TTL: "5" }, 'Invalid TURN_CREDENTIAL_TTL "5"'],
+  ])("refuses %j with a one-line message", (env, message) => {
+    let thrown: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const text = (thrown as Error).message;
+    expect(text).toContain(message);
+    expect(text).not.toContain("\n");
+  });
+
+  it("allows relaying to private peers automatically only on a loopback bind", () => {
+    expect(loadConfig({ HOST: "127.0.0.1" }).turn.allowPrivatePeers).toBe(true);
+    expect(loadConfig({ HOST: "0.0.0.0" }).turn.allowPrivatePeers).toBe(false);
+    expect(loadConfig({ HOST: "0.0.0.0", TURN_ALLOW_PRIVATE_PEERS: "true" }).turn.allowPrivatePeers).toBe(true);
+    expect(loadConfig({ HOST: "127.0.0.1", TURN_ALLOW_PRIVATE_PEERS: "false" }).turn.allowPrivatePeers).toBe(false);
+  });
+
+  it("switches to external TURN servers when TURN_URLS is set", () => {
+    const config = loadConfig({ TURN_URLS: "stun:turn.example.org:3478, turn:turn.example.org:3478?transport=udp", TURN_SECRET: "0123456789abcdef0123" });
+    expect(config.turn.mode).toBe("external");
+    expect(config.turn.externalUrls).toEqual(["stun:turn.example.org:3478", "turn:turn.example.org:3478?transport=udp"]);
+  });
+});
+
+describe("siteOrigins", () => {
+  it("allows the site's own loopback origins on the real port, and nothing else by default", () => {
+    const origins = siteOrigins(loadConfig({}), 5555);
+    expect(origins).toContain("http://localhost:5555");
+    expect(origins).toContain("http://127.0.0.1:5555");
+    expect(origins).not.toContain("http://localhost:4321");
+    expect(origins.some((o) => o.includes("*"))).toBe(false);
+  });
+
+  it("adds interface addresses when bound to every interface, and configured origins", () => {
+    const config = loadConfig({ HOST: "0.0.0.0", ALLOWED_ORIGINS: "https://webrtc.example.org", PUBLIC_URL: "https://learn.example.org" });
+    const origins = siteOrigins(config, 4321, ["192.0.2.10", "2001:db8::1"]);
+    expect(origins).toEqual(expect.arrayContaining(["http://192.0.2.10:4321", "http://[2001:db8::1]:4321", "https://webrtc.example.org", "https://learn.example.org"]));
+  });
+});
