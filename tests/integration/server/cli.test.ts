@@ -1,0 +1,88 @@
+/**
+ * The entry point as a user runs it: a real child process, real ports, real signals.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const entry = fileURLToPath(new URL("../../../server/index.ts", import.meta.url));
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env["PATH"] ?? "", TURN_SECRET: "cli-test-secret-0123456789", ...env },
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+function waitFor(runInfo: Run, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(runInfo.stdout());
+      if (match) resolve(match[0]);
+    };
+    runInfo.child.stdout.on("data", check);
+    runInfo.exit.then((code) => reject(new Error(`exited with ${code}: ${runInfo.stderr()}`)), reject);
+    check();
+  });
+}
+
+async function occupiedPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return { port: address.port, server };
+}
+
+describe("npm start's server process", () => {
+  it.each([["PORT", "abc"], ["PORT", "99999"], ["TURN_PORT", "x"], ["HOST", "bad host"]])(
+    "exits 1 with a one-line error for %s=%s",
+    async (name, value) => {
+      const result = run({ [name]: value });
+      expect(await result.exit).toBe(1);
+      const lines = result.stderr().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Invalid ${name} "${value}"`);
+      expect(result.stderr()).not.toMatch(/\bat .+:\d+:\d+/u); // no stack trace
+    },
+  );
+
+  it("exits 1 with a one-line error when the HTTP port is in use", async () => {
+    const { port, server } = await occupiedPort();
+    try {
+      const result = run({ PORT: String(port), TURN_PORT: "0", TURN_ALT_PORT: "0" });
+      expect(await result.exit).toBe(1);
+      expect(result.stderr().trim()).toBe(`TCP port 127.0.0.1:${port} is already in use; stop the other program or choose another port (PORT, TURN_PORT)`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("prints the URL, serves, and exits 0 on SIGTERM and SIGINT", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const result = run({ PORT: "0", TURN_PORT: "0", TURN_ALT_PORT: "0" });
+      const line = await waitFor(result, /Open http:\/\/localhost:(\d+)\//u);
+      const port = /:(\d+)\//u.exec(line)?.[1];
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expect(response.status).toBe(200);
+      // Keep a connection open: shutdown must still complete.
+      const keepAlive = fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`);
+      result.child.kill(signal);
+      expect(await result.exit).toBe(0);
+      await keepAlive.catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connect, type Socket } from "socket.io-client";
+import { iceConfigSchema } from "../../../src/shared/ice-config.ts";
+import { MAX_SIGNALING_MESSAGE_BYTES } from "../../../server/realtime.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("static site", () => {
+  it("serves the home page with the security headers", async () => {
+    const response = await fetch(server.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/=]+')+/u);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("permissions-policy")).toContain("camera=(self)");
+    expect(response.headers.get("permissions-policy")).toContain("microphone=(self)");
+  });
+
+  it("allows each inline script of a page by its hash", async () => {
+    const response = await fetch(server.url);
+    const html = await response.text();
+    const csp = response.headers.get("content-security-policy") ?? "";
+    const { createHash } = await import("node:crypto");
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gu)].filter((m) => !/\bsrc=/u.test(m[1] ?? ""));
+    expect(inline.length).toBeGreaterThan(0);
+    for (const match of inline) {
+      const hash = createHash("sha256").update(match[2] ?? "").digest("base64");
+      expect(csp).toContain(`'sha256-${hash}'`);
+    }
+  });
+
+  it("answers unknown paths with the 404 page, status 404 and the same headers", async () => {
+    const response = await fetch(`${server.origin}/no/such/page/`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("404");
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+  });
+
+  it("refuses path traversal", async () => {
+    const response = await fetch(`${server.origin}/..%2f..%2fpackage.json`);
+    expect(response.status).toBe(404);
+  });
+});
+
+describe("ICE config API", () => {
+  it("hands out this server's STUN/TURN URLs with short-lived credentials, never the secret", async () => {
+    const response = await fetch(`${server.origin}/api/ice-config`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const text = await response.text();
+    expect(text).not.toContain(server.config.turn.secret);
+    const config = iceConfigSchema.parse(JSON.parse(text));
+    const [mainPort, altPort] = server.turnPorts;
+    expect(config.iceServers).toEqual([
+      { urls: [`stun:127.0.0.1:${mainPort}`] },
+      expect.objectContaining({ urls: [`turn:127.0.0.1:${mainPort}?transport=udp`] }),
+    ]);
+    const turn = config.iceServers[1];
+    expect(turn?.username).toMatch(new RegExp(`^\\d+:${config.sessionId}$`, "u"));
+    const expiry = Number(turn?.username?.split(":")[0]);
+    expect(expiry).toBe(config.expiresAt);
+    expect(expiry - Date.now() / 1000).toBeLessThanOrEqual(server.config.turn.credentialTtlSeconds + 1);
+    expect(config.mappingServers.map((s) => s.urls[0])).toEqual([`stun:127.0.0.1:${mainPort}`, `stun:127.0.0.1:${altPort}`]);
+  });
+
+  it("gives each page its own session", async () => {
+    const a = iceConfigSchema.parse(await (await fetch(`${server.origin}/api/ice-config`)).json());
+    const b = iceConfigSchema.parse(await (await fetch(`${server.origin}/api/ice-config`)).json());
+    expect(a.sessionId).not.toBe(b.sessionId);
+  });
+
+  it("refuses other sites", async () => {
+    const response = await fetch(`${server.origin}/api/ice-config`, { headers: { origin: "https://evil.example" } });
+    expect(response.status).toBe(403);
+  });
+
+  it("answers unknown API paths and methods with JSON errors", async () => {
+    expect((await fetch(`${server.origin}/api/nope`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/api/ice-config`, { method: "POST" })).status).toBe(405);
+  });
+});
+
+describe("socket.io endpoint", () => {
+  function open(origin: string): Socket {
+    return connect(server.origin, { transports: ["websocket"], extraHeaders: { origin }, reconnection: false, forceNew: true });
+  }
+
+  it("accepts the site's own origin", async () => {
+    const socket = open(server.origin);
+    await new Promise<void>((resolve, reject) => {
+      socket.on("connect", resolve);
+      socket.on("connect_error", reject);
+    });
+    socket.close();
+  });
+
+  it("refuses a WebSocket from another origin (CORS does not cover WebSockets)", async () => {
+    const socket = open("https://evil.example");
+    const error = await new Promise<Error>((resolve) => socket.on("connect_error", resolve));
+    expect(error.message).toMatch(/websocket error|xhr poll error|Origin/iu);
+    expect(socket.connected).toBe(false);
+    socket.close();
+  });
+
+  it("limits messages to signaling size, not socket.io's 1 MB default", () => {
+    expect(MAX_SIGNALING_MESSAGE_BYTES).toBeLessThanOrEqual(64 * 1024);
+    expect((server.app.realtime.io.engine as unknown as { opts: { maxHttpBufferSize: number } }).opts.maxHttpBufferSize).toBe(MAX_SIGNALING_MESSAGE_BYTES);
+  });
+});
