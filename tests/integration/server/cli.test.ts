@@ -79,10 +79,10 @@ describe("npm start's server process", () => {
       const response = await fetch(`http://127.0.0.1:${port}/`);
       expect(response.status).toBe(200);
       // Keep a connection open: shutdown must still complete.
-      const keepAlive = fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`);
+      const keepAlive = fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`).catch(() => undefined);
       result.child.kill(signal);
       expect(await result.exit).toBe(0);
-      await keepAlive.catch(() => undefined);
+      await keepAlive;
     }
   });
 });
