@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
+import { unified } from "@astrojs/markdown-remark";
 import { remarkMermaid } from "./src/integrations/remark-mermaid.ts";
 import { devRealtime } from "./src/integrations/dev-realtime.ts";
 
@@ -27,7 +28,7 @@ export default defineConfig({
   trailingSlash: "always",
   site: "http://localhost:4321",
   devToolbar: { enabled: false },
-  markdown: { remarkPlugins: [remarkMermaid] },
+  markdown: { processor: unified({ remarkPlugins: [remarkMermaid] }) },
   integrations: [
     starlight({
       title: "WebRTC through NATs",

@@ -1,0 +1,165 @@
+/**
+ * The built site in Chromium, served by the real server: home, lessons, diagrams, navigation,
+ * search, no-JavaScript reading, headers and console cleanliness.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { collectPageErrors, launchChromium } from "./support/browser.ts";
+
+const lessonsDir = new URL("../../content/lessons/", import.meta.url);
+const lessons = readdirSync(lessonsDir)
+  .filter((file) => file.endsWith(".mdx") || file.endsWith(".md"))
+  .map((file) => {
+    const text = readFileSync(new URL(file, lessonsDir), "utf8");
+    return {
+      slug: file.replace(/\.mdx?$/u, ""),
+      order: Number(/^order:\s*(\d+)/mu.exec(text)?.[1]),
+      title: /^title:\s*(.+)$/mu.exec(text)?.[1]?.replace(/^["']|["']$/gu, "") ?? "",
+      hasDiagram: text.includes("```mermaid"),
+    };
+  })
+  .sort((a, b) => a.order - b.order);
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage(path: string): Promise<{ page: Page; errors: string[]; csp: string }> {
+  const page = await browser.newPage();
+  const errors = collectPageErrors(page);
+  const response = await page.goto(new URL(path, server.url).href);
+  return { page, errors, csp: (await response?.headerValue("content-security-policy")) ?? "" };
+}
+
+describe("home page", () => {
+  it("lists every lesson, in order, with links that work", async () => {
+    expect(lessons.length).toBeGreaterThan(0);
+    const { page, errors, csp } = await openPage("/");
+    expect(csp).toContain("default-src 'self'");
+    const links = await page.locator(".lesson-list h3 a").evaluateAll((anchors) =>
+      anchors.map((a) => ({ href: a.getAttribute("href"), text: a.textContent?.trim() })),
+    );
+    expect(links).toEqual(lessons.map((l) => ({ href: `/lessons/${l.slug}/`, text: l.title })));
+    await page.locator(".lesson-list h3 a").first().click();
+    await page.waitForURL(`**/lessons/${lessons[0]?.slug}/`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("has no serious accessibility violations", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const result = await new AxeBuilder({ page }).analyze();
+    const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("lesson pages", () => {
+  it("render each Mermaid diagram as SVG, in light and dark mode, without console errors", async () => {
+    const lesson = lessons.find((l) => l.hasDiagram);
+    expect(lesson, "at least one lesson has a Mermaid diagram").toBeDefined();
+    const { page, errors } = await openPage(`/lessons/${lesson?.slug}/`);
+    const figures = page.locator("figure[data-diagram]");
+    const count = await figures.count();
+    expect(count).toBeGreaterThan(0);
+    await page.waitForFunction((n) => document.querySelectorAll("figure[data-diagram][data-rendered='true'] svg").length === n, count);
+    // Switch to dark mode with Starlight's theme picker: diagrams are redrawn, still SVG.
+    await page.evaluate(() => {
+      document.querySelectorAll("figure[data-diagram]").forEach((f) => f.removeAttribute("data-rendered"));
+    });
+    await page.locator("starlight-theme-select select").first().selectOption("dark");
+    await page.waitForFunction((n) => document.querySelectorAll("figure[data-diagram][data-rendered='true'] svg").length === n, count);
+    expect(await page.evaluate(() => document.documentElement.dataset["theme"])).toBe("dark");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("every lesson page loads with no console errors and has its diagrams drawn", async () => {
+    for (const lesson of lessons) {
+      const { page, errors } = await openPage(`/lessons/${lesson.slug}/`);
+      const count = await page.locator("figure[data-diagram]").count();
+      await page.waitForFunction((n) => document.querySelectorAll("figure[data-diagram][data-rendered]").length === n, count);
+      const failed = await page.locator("figure[data-diagram][data-rendered='error']").count();
+      expect(failed, `diagrams that failed to draw on ${lesson.slug}`).toBe(0);
+      expect(errors, lesson.slug).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("reads fully without JavaScript, with the diagrams' text alternatives", async () => {
+    const lesson = lessons.find((l) => l.hasDiagram);
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(new URL(`/lessons/${lesson?.slug}/`, server.url).href);
+    await expect(page.locator("h1").first().textContent()).resolves.toBe(lesson?.title);
+    const words = (await page.locator("main").innerText()).split(/\s+/u).length;
+    expect(words).toBeGreaterThan(100);
+    expect(await page.locator("figure[data-diagram] figcaption details p").first().textContent()).not.toBe("");
+    expect(await page.locator("figure[data-diagram] svg").count()).toBe(0);
+    await context.close();
+  });
+
+  it("navigates with the sidebar and the next/previous links", async () => {
+    const { page, errors } = await openPage(`/lessons/${lessons[0]?.slug}/`);
+    const sidebar = await page.locator("nav.sidebar a[href^='/lessons/']").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(sidebar).toEqual(lessons.map((l) => `/lessons/${l.slug}/`));
+    if (lessons.length > 1) {
+      await page.locator(".pagination-links a[rel='next']").click();
+      await page.waitForURL(`**/lessons/${lessons[1]?.slug}/`);
+      await page.locator(".pagination-links a[rel='prev']").click();
+      await page.waitForURL(`**/lessons/${lessons[0]?.slug}/`);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("search", () => {
+  it("finds a lesson by a word in its title, offline", async () => {
+    const lesson = lessons[lessons.length - 1];
+    const word = lesson?.title.split(/\s+/u).find((w) => w.length > 3) ?? "";
+    const { page, errors } = await openPage("/");
+    await page.locator("site-search button[data-open-modal]").click();
+    await page.locator("#starlight__search input").fill(word);
+    const result = page.locator("#starlight__search .pagefind-ui__result-link").first();
+    await result.waitFor();
+    expect((await page.locator("#starlight__search .pagefind-ui__result-link").allTextContents()).join(" ")).toMatch(new RegExp(word, "iu"));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("errors and pages without a diagram", () => {
+  it("shows the 404 page for an unknown path", async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(new URL("/no-such-page/", server.url).href);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator("h1").first().textContent()).toMatch(/not found|404/iu);
+    await page.close();
+  });
+
+  it("does not download Mermaid on a page without diagrams", async () => {
+    const page = await browser.newPage();
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(request.url());
+    });
+    await page.goto(new URL("/glossary/", server.url).href, { waitUntil: "networkidle" });
+    expect(scripts.some((url) => /mermaid|flowDiagram|sequenceDiagram/iu.test(url))).toBe(false);
+    await page.close();
+  });
+});
