@@ -9,17 +9,19 @@ import { handleApi } from "./http/api.ts";
 import { createRealtime } from "./realtime.ts";
 import { mintTurnCredentials } from "./turn/credentials.ts";
 
-interface Middlewares {
-  use(handler: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): unknown;
+export interface DevRealtime {
+  /** Answers /api/* requests; returns false for anything else. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  stop(): Promise<void>;
 }
 
-export async function startDevRealtime(httpServer: HttpServer, middlewares: Middlewares, log: (line: string) => void): Promise<() => Promise<void>> {
+export async function startDevRealtime(httpServer: HttpServer, log: (line: string) => void): Promise<DevRealtime> {
   const config = loadConfig(process.env);
   const port = () => (httpServer.address() as AddressInfo | null)?.port ?? config.port;
   const realtime = createRealtime(httpServer, config, { origins: () => siteOrigins(config, port()), log, mint: mintTurnCredentials });
-  middlewares.use((req, res, next) => {
-    if (!handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed })) next();
-  });
   await realtime.listen();
-  return () => realtime.close();
+  return {
+    handle: (req, res) => handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed }),
+    stop: () => realtime.close(),
+  };
 }

@@ -4,19 +4,44 @@
  * real-time parts keep running.
  */
 import type { AstroIntegration } from "astro";
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from "node:http";
 
 export function devRealtime(): AstroIntegration {
   return {
     name: "webrtc-nat:dev-realtime",
     hooks: {
-      "astro:server:setup": async ({ server, logger }) => {
-        const httpServer = server.httpServer as HttpServer | null;
-        if (!httpServer) return;
-        // Imported here so `astro build` never loads server code.
-        const { startDevRealtime } = await import("../../server/dev.ts");
-        const stop = await startDevRealtime(httpServer, server.middlewares, (line) => logger.info(line));
-        httpServer.once("close", () => void stop());
+      "astro:config:setup": ({ command, updateConfig, logger }) => {
+        if (command !== "dev") return;
+        updateConfig({
+          vite: {
+            plugins: [
+              {
+                name: "webrtc-nat:dev-realtime",
+                enforce: "post",
+                configureServer(server) {
+                  const httpServer = server.httpServer as HttpServer | null;
+                  if (!httpServer) return;
+                  // Imported here so `astro build` never loads server code.
+                  const ready = import("../../server/dev.ts").then(({ startDevRealtime }) =>
+                    startDevRealtime(httpServer, (line) => logger.info(line)),
+                  );
+                  httpServer.once("close", () => void ready.then((dev) => dev.stop()));
+                  // Astro puts its dev middleware (trailing-slash check, routing) at the front of
+                  // the stack in a post hook; ours goes in front of that in a later post hook
+                  // (enforce: "post"), or /api/ice-config would get Astro's 404.
+                  return () => {
+                    server.middlewares.stack.unshift({
+                      route: "",
+                      handle: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+                        ready.then((dev) => (dev.handle(req, res) ? undefined : next())).catch(next);
+                      },
+                    });
+                  };
+                },
+              },
+            ],
+          },
+        });
       },
     },
   };
