@@ -3,9 +3,13 @@
  * Vite's in `npm run dev`): socket.io for signaling and the built-in STUN/TURN server over UDP.
  */
 import type { Server as HttpServer } from "node:http";
+import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 import { Server as SocketServer } from "socket.io";
-import type { Config } from "./config.ts";
+import { ConfigError, type Config } from "./config.ts";
 import { buildIceConfig, type MintCredentials } from "./ice-config.ts";
+import { attachInspectorHub } from "./inspector/hub.ts";
+import { createTurnServer, type TurnServer } from "./turn/index.ts";
 import type { IceConfig } from "../src/shared/ice-config.ts";
 
 /** Largest socket.io message accepted. An SDP offer with video is a few KB; 64 KiB is ample. */
@@ -53,7 +57,10 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     raw.request = null;
   });
 
-  const turnPorts: number[] = [];
+  const inspector = attachInspectorHub(io, { secret: config.turn.secret, clock });
+  const turn = config.turn.mode === "builtin" ? createBuiltinTurn(config, { clock, log, onTransaction: inspector.record }) : undefined;
+
+  let turnPorts: number[] = [];
   const realtime: Realtime = {
     io,
     iceConfig: (requestHost) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, requestHost),
@@ -61,10 +68,48 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     turnPorts: () => turnPorts,
     async listen() {
       log(`signaling: socket.io ready (max message ${MAX_SIGNALING_MESSAGE_BYTES} bytes)`);
+      if (turn) {
+        await turn.listen();
+        turnPorts = turn.addresses().map((a) => a.port);
+      }
     },
     async close() {
+      await turn?.close();
       await io.close();
     },
   };
   return realtime;
+}
+
+/** The address relayed sockets bind to when HOST is a wildcard and none is configured. */
+function firstExternalIPv4(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((info) => info !== undefined && info.family === "IPv4" && !info.internal)?.address;
+}
+
+function createBuiltinTurn(config: Config, deps: Parameters<typeof createTurnServer>[1]): TurnServer {
+  const listenHost = config.host === "localhost" ? "127.0.0.1" : config.host;
+  if (isIP(listenHost) === 0) throw new ConfigError(`Invalid HOST "${config.host}": the built-in STUN/TURN server needs an IP address (or use TURN_URLS for an external server)`);
+  const wildcard = listenHost === "0.0.0.0" || listenHost === "::";
+  const relayAddress = config.turn.relayAddress ?? (wildcard ? firstExternalIPv4() : undefined);
+  if (wildcard && !relayAddress) throw new ConfigError(`HOST is ${listenHost} and no external IPv4 address was found: set TURN_RELAY_ADDRESS`);
+  try {
+    return createTurnServer(
+      {
+        listenHost,
+        ports: [...config.turn.ports],
+        realm: config.turn.realm,
+        secret: config.turn.secret,
+        ...(relayAddress ? { relayAddress } : {}),
+        ...(config.turn.externalAddress ? { externalAddress: config.turn.externalAddress } : {}),
+        relayPortMin: config.turn.relayPortRange.min,
+        relayPortMax: config.turn.relayPortRange.max,
+        allowPrivatePeers: config.turn.allowPrivatePeers,
+      },
+      deps,
+    );
+  } catch (error) {
+    throw new ConfigError(`Invalid STUN/TURN settings: ${error instanceof Error ? error.message.replace(/\s*\n\s*/gu, "; ") : String(error)}`);
+  }
 }
