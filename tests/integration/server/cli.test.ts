@@ -2,6 +2,7 @@
  * The entry point as a user runs it: a real child process, real ports, real signals.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -68,6 +69,19 @@ describe("npm start's server process", () => {
       expect(result.stderr().trim()).toBe(`TCP port 127.0.0.1:${port} is already in use; stop the other program or choose another port (PORT, TURN_PORT)`);
     } finally {
       server.close();
+    }
+  });
+
+  it("exits 1 with a one-line error when the STUN/TURN UDP port is in use", async () => {
+    const udp = createSocket("udp4");
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    const port = udp.address().port;
+    try {
+      const result = run({ PORT: "0", TURN_PORT: String(port), TURN_ALT_PORT: "0" });
+      expect(await result.exit).toBe(1);
+      expect(result.stderr().trim()).toBe(`UDP port 127.0.0.1:${port} is already in use; stop the other program or choose another port (PORT, TURN_PORT)`);
+    } finally {
+      udp.close();
     }
   });
 

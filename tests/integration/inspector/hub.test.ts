@@ -1,0 +1,119 @@
+/**
+ * The packet inspector end to end on real sockets: a UDP client sends a STUN Binding request to
+ * the built-in server, and only the page holding that session's credentials receives it.
+ */
+import { createSocket } from "node:dgram";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connect, type Socket } from "socket.io-client";
+import { INSPECTOR_NAMESPACE, type SubscribeAck } from "../../../src/shared/inspector/protocol.ts";
+import { iceConfigSchema, type IceConfig } from "../../../src/shared/ice-config.ts";
+import type { TransactionRecord } from "../../../src/shared/stun/transaction-record.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+
+let server: TestServer;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server?.close();
+});
+
+async function iceConfig(): Promise<IceConfig> {
+  return iceConfigSchema.parse(await (await fetch(`${server.origin}/api/ice-config`)).json());
+}
+
+function turnCredentials(config: IceConfig): { username: string; credential: string } {
+  const turn = config.iceServers.find((s) => s.username !== undefined);
+  if (!turn?.username || !turn.credential) throw new Error("no TURN entry in the ICE config");
+  return { username: turn.username, credential: turn.credential };
+}
+
+async function inspectorClient(): Promise<Socket> {
+  const socket = connect(`${server.origin}${INSPECTOR_NAMESPACE}`, { transports: ["websocket"], reconnection: false, forceNew: true });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.on("connect", resolve);
+    socket.on("connect_error", reject);
+  });
+  return socket;
+}
+
+function subscribe(socket: Socket, request: unknown): Promise<SubscribeAck> {
+  return socket.timeout(5000).emitWithAck("inspector:subscribe", request) as Promise<SubscribeAck>;
+}
+
+/** A STUN Binding request carrying a USERNAME attribute (RFC 8489 §5, §14.3). */
+function bindingRequest(username: string): { bytes: Buffer; transactionId: string } {
+  const value = Buffer.from(username, "utf8");
+  const padded = Math.ceil(value.length / 4) * 4;
+  const transactionId = randomBytes(12);
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(0x0001, 0);
+  header.writeUInt16BE(4 + padded, 2);
+  header.writeUInt32BE(0x2112a442, 4);
+  transactionId.copy(header, 8);
+  const attribute = Buffer.alloc(4 + padded);
+  attribute.writeUInt16BE(0x0006, 0);
+  attribute.writeUInt16BE(value.length, 2);
+  value.copy(attribute, 4);
+  return { bytes: Buffer.concat([header, attribute]), transactionId: transactionId.toString("hex") };
+}
+
+describe("packet inspector", () => {
+  it("delivers a session's own Binding request and response, and nothing to other sessions", async () => {
+    const mine = await iceConfig();
+    const theirs = await iceConfig();
+    const me = await inspectorClient();
+    const other = await inspectorClient();
+    const ackMine = await subscribe(me, turnCredentials(mine));
+    const ackTheirs = await subscribe(other, turnCredentials(theirs));
+    expect(ackMine).toMatchObject({ ok: true, sessionId: mine.sessionId, backlog: [] });
+    expect(ackTheirs).toMatchObject({ ok: true, sessionId: theirs.sessionId });
+
+    const received: TransactionRecord[] = [];
+    const leaked: TransactionRecord[] = [];
+    me.on("inspector:record", (record: TransactionRecord) => received.push(record));
+    other.on("inspector:record", (record: TransactionRecord) => leaked.push(record));
+
+    const udp = createSocket("udp4");
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    const request = bindingRequest(turnCredentials(mine).username);
+    const response = new Promise<Buffer>((resolve) => udp.once("message", resolve));
+    udp.send(request.bytes, server.turnPorts[0], "127.0.0.1");
+    await response;
+    await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    udp.close();
+
+    const [inbound, outbound] = received;
+    expect(inbound).toMatchObject({ kind: "stun", direction: "in", methodName: "Binding", transactionId: request.transactionId });
+    expect(outbound).toMatchObject({ kind: "stun", direction: "out", methodName: "Binding", transactionId: request.transactionId });
+    expect(leaked).toEqual([]);
+
+    // A page that subscribes later gets the backlog.
+    const late = await inspectorClient();
+    const ackLate = await subscribe(late, turnCredentials(mine));
+    expect(ackLate.ok && ackLate.backlog.map((r) => r.kind === "stun" && r.transactionId)).toEqual([request.transactionId, request.transactionId]);
+  });
+
+  it("refuses credentials it did not issue, expired ones and malformed requests", async () => {
+    const socket = await inspectorClient();
+    const { username } = turnCredentials(await iceConfig());
+    expect(await subscribe(socket, { username, credential: "forged" })).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    expect(await subscribe(socket, { username: "1000:abc", credential: "x" })).toMatchObject({ ok: false, error: { code: "expired" } });
+    expect(await subscribe(socket, { nope: true })).toMatchObject({ ok: false, error: { code: "invalid" } });
+    expect(await subscribe(socket, "a string")).toMatchObject({ ok: false, error: { code: "invalid" } });
+    // Still connected and working after bad input.
+    expect(socket.connected).toBe(true);
+  });
+
+  it("limits subscription attempts per connection", async () => {
+    const socket = await inspectorClient();
+    const results: SubscribeAck[] = [];
+    for (let i = 0; i < 12; i += 1) results.push(await subscribe(socket, { username: "1:x", credential: "x" }));
+    expect(results.at(-1)).toMatchObject({ ok: false, error: { code: "rate-limited" } });
+  });
+});
