@@ -1,0 +1,74 @@
+// All live allocations, indexed by 5-tuple, with the per-user and total counts the quotas need
+// (RFC 8656 §7.2: 486 Allocation Quota Reached; 508 Insufficient Capacity).
+import type { Socket } from "node:dgram";
+import type { Allocation } from "./allocation.ts";
+
+/** An allocation together with its sockets: the relay socket, and the listening socket it came in on. */
+export interface LiveAllocation {
+  readonly allocation: Allocation;
+  readonly relay: Socket;
+  readonly control: Socket;
+  /** Last time a relay-usage record was emitted (throttles inspector records). */
+  lastUsageRecordAt: number;
+}
+
+export class AllocationStore {
+  readonly byFiveTuple = new Map<string, LiveAllocation>();
+  /** 5-tuples whose Allocate is binding a relay socket right now (retransmits are dropped meanwhile). */
+  readonly pending = new Set<string>();
+  /** Relay ports in use, to skip them and to recognise our own relayed addresses as peers. */
+  readonly relayPorts = new Set<number>();
+  readonly #perUser = new Map<string, number>();
+
+  get size(): number {
+    return this.byFiveTuple.size;
+  }
+
+  countForUser(userId: string): number {
+    return this.#perUser.get(userId) ?? 0;
+  }
+
+  /** Pending allocations count toward quotas too, so a burst cannot overshoot them. */
+  reserve(tupleKey: string, userId: string): void {
+    this.pending.add(tupleKey);
+    this.#perUser.set(userId, this.countForUser(userId) + 1);
+  }
+
+  /** Undo reserve() when the Allocate failed. */
+  release(tupleKey: string, userId: string): void {
+    this.pending.delete(tupleKey);
+    this.#decrement(userId);
+  }
+
+  /** Turn a reservation into a live allocation. */
+  commit(tupleKey: string, live: LiveAllocation): void {
+    this.pending.delete(tupleKey);
+    this.byFiveTuple.set(tupleKey, live);
+    this.relayPorts.add(live.allocation.relayedAddress.port);
+  }
+
+  get totalIncludingPending(): number {
+    return this.byFiveTuple.size + this.pending.size;
+  }
+
+  /** Remove and close; returns the removed allocation, if there was one. */
+  remove(tupleKey: string): LiveAllocation | undefined {
+    const live = this.byFiveTuple.get(tupleKey);
+    if (!live) return undefined;
+    this.byFiveTuple.delete(tupleKey);
+    this.relayPorts.delete(live.allocation.relayedAddress.port);
+    this.#decrement(live.allocation.auth.userId);
+    try {
+      live.relay.close();
+    } catch {
+      // already closed (server shutting down)
+    }
+    return live;
+  }
+
+  #decrement(userId: string): void {
+    const n = this.countForUser(userId) - 1;
+    if (n > 0) this.#perUser.set(userId, n);
+    else this.#perUser.delete(userId);
+  }
+}

@@ -1,0 +1,34 @@
+// ChannelData (RFC 8656 §12.4): "The ChannelData message is used to carry application data between
+// the client and the server. ... The Channel Number field specifies the number of the channel on
+// which the data is traveling ... The Length field specifies the length in bytes of the application
+// data field (i.e., it does not include the size of the ChannelData header)."
+// Demultiplexing (RFC 8656 §12, RFC 7983): first two bits 00 = STUN, 01 = ChannelData.
+import { isValidChannelNumber } from "../stun/attributes/channel-number.ts";
+
+export type PacketKind = "stun" | "channel-data" | "other";
+
+export function classifyPacket(first: number | undefined): PacketKind {
+  if (first === undefined) return "other";
+  const top = first >> 6;
+  return top === 0 ? "stun" : top === 1 ? "channel-data" : "other";
+}
+
+export interface ChannelDataView {
+  readonly channelNumber: number;
+  readonly data: Uint8Array;
+}
+
+/** Parse a ChannelData message; undefined when malformed (RFC 8656 §12.6: discard silently). */
+export function decodeChannelData(packet: Uint8Array): ChannelDataView | undefined {
+  if (packet.length < 4) return undefined;
+  const channelNumber = ((packet[0] ?? 0) << 8) | (packet[1] ?? 0);
+  const length = ((packet[2] ?? 0) << 8) | (packet[3] ?? 0);
+  if (!isValidChannelNumber(channelNumber) || 4 + length > packet.length) return undefined;
+  // Over UDP the message may be padded to 4 bytes; anything after the data is ignored.
+  return { channelNumber, data: packet.subarray(4, 4 + length) };
+}
+
+/** The 4-byte header for `length` bytes of data on `channelNumber` (send header + data as two buffers). */
+export function channelDataHeader(channelNumber: number, length: number): Uint8Array {
+  return Uint8Array.of(channelNumber >> 8, channelNumber & 0xff, length >> 8, length & 0xff);
+}

@@ -1,0 +1,79 @@
+// Configuration of the built-in STUN/TURN server, validated with zod so the lead's environment
+// parsing (server/config.ts) can reuse the schema and print clear errors at start-up.
+import { z } from "zod";
+import { parseIP } from "../../src/shared/stun/ip-bytes.ts";
+
+const ipAddress = z.string().refine((s) => parseIP(s) !== undefined, { message: "must be an IPv4 or IPv6 address (no host names)" });
+const port = z.number().int().min(0).max(65535);
+const positiveSeconds = z.number().int().min(1).max(86_400);
+
+export const TurnQuotasSchema = z.object({
+  /** Live allocations one user (the part after ":" in the username) may hold; more get 486. */
+  allocationsPerUser: z.number().int().min(1).default(10),
+  /** Live allocations in total; more get 508. */
+  allocationsTotal: z.number().int().min(1).default(1000),
+  /** Permissions one allocation may hold; more get 508. */
+  permissionsPerAllocation: z.number().int().min(1).default(64),
+  /** Channel bindings one allocation may hold; more get 508. */
+  channelsPerAllocation: z.number().int().min(1).default(64),
+});
+
+export const TurnLifetimesSchema = z.object({
+  /** RFC 8656 §7.2: default allocation lifetime, 600 s ("10 minutes"). */
+  allocationDefault: positiveSeconds.default(600),
+  /** Largest allocation lifetime a client may ask for (coturn: max-allocate-lifetime=3600). */
+  allocationMax: positiveSeconds.default(3600),
+  /** RFC 8656 §9: "The Permission Lifetime MUST be 300 seconds (= 5 minutes)." */
+  permission: positiveSeconds.default(300),
+  /** RFC 8656 §12: a channel binding lasts 10 minutes. */
+  channel: positiveSeconds.default(600),
+  /** How long a NONCE stays fresh before 438 Stale Nonce (coturn stale-nonce=600). */
+  nonce: positiveSeconds.default(600),
+});
+
+export const TurnServerConfigSchema = z
+  .object({
+    /** Address the UDP sockets bind to. Bind a concrete address: replies must leave from the address the client targeted. */
+    listenHost: ipAddress.default("127.0.0.1"),
+    /** UDP ports; two by default so the NAT-mapping check can compare the mapping seen from each. 0 = any free port. */
+    ports: z.array(port).min(1).max(8).default([3478, 3479]),
+    realm: z.string().min(1).max(127),
+    /** Shared secret of the TURN REST credential scheme (coturn: static-auth-secret). Never sent to browsers. */
+    secret: z.string().min(16, { message: "TURN secret must be at least 16 characters" }),
+    /** Address relay sockets bind to; defaults to listenHost. */
+    relayAddress: ipAddress.optional(),
+    /** Relay port range (coturn min-port/max-port). 0 and 0 = any free port (tests). */
+    relayPortMin: port.default(49152),
+    relayPortMax: port.default(65535),
+    /** Public address put in XOR-RELAYED-ADDRESS when this host sits behind a 1:1 NAT (coturn external-ip). */
+    externalAddress: ipAddress.optional(),
+    /** Opt-in: let clients relay to loopback/private/link-local peers. Off by default (SSRF). */
+    allowPrivatePeers: z.boolean().default(false),
+    /** SOFTWARE attribute value; off by default like coturn (less fingerprinting). */
+    software: z.string().max(127).optional(),
+    /** Retransmission cache entries (responses replayed for the same transaction on the same 5-tuple). */
+    transactionCacheSize: z.number().int().min(16).max(1_000_000).default(4096),
+    quotas: TurnQuotasSchema.prefault({}),
+    lifetimes: TurnLifetimesSchema.prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.relayPortMin > c.relayPortMax) ctx.addIssue({ code: "custom", path: ["relayPortMin"], message: "relayPortMin must not exceed relayPortMax" });
+    if ((c.relayPortMin === 0) !== (c.relayPortMax === 0)) ctx.addIssue({ code: "custom", path: ["relayPortMin"], message: "use 0 for both relay port bounds (any free port) or for neither" });
+    const relay = c.relayAddress ?? c.listenHost;
+    if (relay === "0.0.0.0" || relay === "::") ctx.addIssue({ code: "custom", path: ["relayAddress"], message: "set relayAddress to a concrete address when listening on a wildcard" });
+    if (c.lifetimes.allocationMax < c.lifetimes.allocationDefault) ctx.addIssue({ code: "custom", path: ["lifetimes", "allocationMax"], message: "allocationMax must be >= allocationDefault" });
+    if (new Set(c.ports.filter((p) => p !== 0)).size !== c.ports.filter((p) => p !== 0).length) ctx.addIssue({ code: "custom", path: ["ports"], message: "ports must be distinct" });
+  });
+
+/** What callers pass (defaults filled in by the schema). */
+export type TurnServerConfig = z.input<typeof TurnServerConfigSchema>;
+/** The validated configuration the server runs with. */
+export type ResolvedTurnServerConfig = z.output<typeof TurnServerConfigSchema>;
+
+/** Parse and validate; throws an Error listing every problem with its path. */
+export function resolveTurnServerConfig(config: TurnServerConfig): ResolvedTurnServerConfig {
+  const result = TurnServerConfigSchema.safeParse(config);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new Error(`invalid TURN server configuration:\n  ${problems.join("\n  ")}`);
+}
