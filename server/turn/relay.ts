@@ -89,7 +89,8 @@ export function relayFromPeer(ctx: TurnContext, live: LiveAllocation, data: Buff
   }
   const peerIP = from.family === "IPv6" ? canonicalIP(from.address) : from.address;
   const permission = a.permissionFor(peerIP, now);
-  if (!permission) {
+  // From our own address only our relay sockets count as peers, not any local process.
+  if (!permission || !mayRelayTo(ctx, { address: peerIP, port: from.port })) {
     ctx.stats.droppedFromPeers++;
     return;
   }

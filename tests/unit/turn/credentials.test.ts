@@ -35,3 +35,22 @@ describe("TURN REST credentials", () => {
     expect(() => mintTurnCredentials({ secret, userId: "a:b", ttlSeconds: 60, now })).toThrow();
   });
 });
+
+describe("TURN REST credentials: server-side checks", () => {
+  const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  it("verifyTurnCredentials accepts the minted pair and refuses a wrong or expired one", () => {
+    const { username, credential } = mintTurnCredentials({ secret: "server-secret", userId: "session-1", ttlSeconds: 60, now });
+    expect(verifyTurnCredentials("server-secret", username, credential, now)).toBe(true);
+    expect(verifyTurnCredentials("server-secret", username, credential.replace(/^./, (c) => (c === "A" ? "B" : "A")), now)).toBe(false);
+    expect(verifyTurnCredentials("other-secret", username, credential, now)).toBe(false);
+    expect(verifyTurnCredentials("server-secret", username, credential, now + 60_000)).toBe(false);
+  });
+  it("accepts usernames in coturn's turnutils_uclient form (digits, colon, name)", () => {
+    expect(checkTurnUsername("s", `${String(now / 1000 + 5)}:ninefingers`, now)).toMatchObject({ ok: true, userId: "ninefingers" });
+  });
+  it("refuses user ids outside the safe alphabet and silly lifetimes when minting", () => {
+    expect(() => mintTurnCredentials({ secret: "s", userId: "a b", ttlSeconds: 60, now })).toThrow(RangeError);
+    expect(() => mintTurnCredentials({ secret: "s", userId: "a", ttlSeconds: 0, now })).toThrow(RangeError);
+    expect(() => mintTurnCredentials({ secret: "", userId: "a", ttlSeconds: 60, now })).toThrow(RangeError);
+  });
+});
