@@ -22,7 +22,11 @@ function lessonSidebar() {
     .map(({ slug }) => ({ slug }));
 }
 
+// `npm run dev` listens where `npm start` would (PORT, HOST); server/config.ts validates both.
+const devPort = /^\d{1,5}$/u.test(process.env.PORT ?? "") ? Number(process.env.PORT) : 4321;
+
 export default defineConfig({
+  server: { port: devPort, host: process.env.HOST ?? "127.0.0.1" },
   // Static output: the one Node process (server/index.ts) serves dist/ with its own headers.
   output: "static",
   trailingSlash: "always",
