@@ -35,7 +35,7 @@ export interface TurnContext {
   readonly stats: TurnStats;
   readonly inspector: Inspector;
   /** Bind a relay socket and start relaying from peers through it. */
-  openRelay(): Promise<Socket>;
+  openRelay(options?: { even?: boolean }): Promise<Socket>;
 }
 
 export interface IncomingRequest {

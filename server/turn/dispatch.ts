@@ -22,8 +22,13 @@ import { relayChannelData, relaySendIndication } from "./relay.ts";
 import { errorResponse, unknownAttributeResponse } from "./responses.ts";
 import type { TransactionCache } from "./transaction-cache.ts";
 
-/** Known to the codec but not implemented by this server: answered with 420 (as pion does). */
-const UNSUPPORTED = new Set<number>([AttributeType.DONT_FRAGMENT, AttributeType.EVEN_PORT, AttributeType.RESERVATION_TOKEN]);
+/**
+ * Known to the codec but not implemented by this server. RFC 8656 §7.2: "If the DONT-FRAGMENT
+ * attribute is present and the server does not support sending UDP datagrams with the DF bit set
+ * to 1, then the server treats the DONT-FRAGMENT attribute in the Allocate request as an unknown
+ * comprehension-required attribute." (Node cannot set DF.)
+ */
+const UNSUPPORTED = new Set<number>([AttributeType.DONT_FRAGMENT]);
 
 const TURN_REQUESTS = new Set<number>([StunMethod.allocate, StunMethod.refresh, StunMethod.createPermission, StunMethod.channelBind]);
 
@@ -70,6 +75,13 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
     }
     const auth = result.auth;
     const authed = { ...req, auth };
+    // RFC 8489 §6.3.1: unknown comprehension-required attributes are looked for once the
+    // authentication checks pass, so this 420 is signed like any answer to an authenticated request.
+    const unknown = unknownRequiredAttributes(message);
+    if (unknown.length > 0) {
+      reply(control, unknownAttributeResponse(message, unknown, ctx.config.software, auth.key), source, local, auth.username);
+      return;
+    }
     let live = ctx.store.byFiveTuple.get(req.tupleKey);
     if (live && !live.allocation.isLive(now)) {
       ctx.inspector.usage(live, "expired");
@@ -112,13 +124,13 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
     }
     if (message.cls !== StunClass.request) return; // responses are never expected by a server
     if (ctx.inspector.enabled) ctx.inspector.message("in", message, source, local);
-    const unknown = unknownRequiredAttributes(message);
-    if (unknown.length > 0) {
-      reply(control, unknownAttributeResponse(message, unknown, ctx.config.software), source, local);
-      return;
-    }
     if (message.method === StunMethod.binding) {
       ctx.stats.bindingRequests++;
+      const unknown = unknownRequiredAttributes(message);
+      if (unknown.length > 0) {
+        reply(control, unknownAttributeResponse(message, unknown, ctx.config.software), source, local);
+        return;
+      }
       reply(control, handleBinding(message, source, ctx.config.software), source, local);
       return;
     }

@@ -23,15 +23,24 @@ function bindOnce(address: string, port: number): Promise<Socket> {
 
 /**
  * Bind a relay socket on `address` with a port in [min, max] (random tries, skipping `inUse`);
- * min = max = 0 lets the OS pick. Rejects when no port could be bound (the caller answers 508).
+ * min = max = 0 lets the OS pick. `even` asks for an even port (EVEN-PORT, RFC 8656 §7.2).
+ * Rejects when no port could be bound (the caller answers 508).
  */
-export async function openRelaySocket(address: string, min: number, max: number, inUse: ReadonlySet<number>, attempts = 64): Promise<Socket> {
-  if (min === 0 && max === 0) return bindOnce(address, 0);
+export async function openRelaySocket(address: string, min: number, max: number, inUse: ReadonlySet<number>, even = false, attempts = 64): Promise<Socket> {
+  if (min === 0 && max === 0) {
+    for (let i = 0; i < attempts; i++) {
+      const socket = await bindOnce(address, 0);
+      if (!even || socket.address().port % 2 === 0) return socket;
+      socket.close();
+    }
+    throw new Error("no even port offered by the OS");
+  }
   const span = max - min + 1;
   let lastError: unknown = new Error("relay port range exhausted");
   for (let i = 0; i < attempts && inUse.size < span; i++) {
-    const port = min + Math.floor(Math.random() * span);
-    if (inUse.has(port)) continue;
+    let port = min + Math.floor(Math.random() * span);
+    if (even && port % 2 === 1) port = port + 1 <= max ? port + 1 : port - 1;
+    if (inUse.has(port) || port < min || (even && port % 2 === 1)) continue;
     try {
       return await bindOnce(address, port);
     } catch (error) {

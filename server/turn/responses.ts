@@ -46,6 +46,6 @@ export function challengeResponse(request: StunMessage, code: 401 | 438, realm: 
 }
 
 /** RFC 8489 §6.3.1.1: 420 lists the attributes that were not understood. */
-export function unknownAttributeResponse(request: StunMessage, types: readonly number[], software: string | undefined): Uint8Array {
-  return errorResponse(request, 420, { software }, (b) => b.add(UnknownAttributes, types));
+export function unknownAttributeResponse(request: StunMessage, types: readonly number[], software: string | undefined, key?: Uint8Array): Uint8Array {
+  return errorResponse(request, 420, { software, key }, (b) => b.add(UnknownAttributes, types));
 }

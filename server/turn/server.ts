@@ -63,8 +63,8 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
     store,
     stats: newStats(),
     inspector: createInspector(deps.onTransaction, clock, log),
-    async openRelay() {
-      const socket = await openRelaySocket(relayAddress, config.relayPortMin, config.relayPortMax, store.relayPorts);
+    async openRelay(options = {}) {
+      const socket = await openRelaySocket(relayAddress, config.relayPortMin, config.relayPortMax, store.relayPorts, options.even ?? false);
       const port = socket.address().port;
       socket.on("message", (data, from) => {
         try {

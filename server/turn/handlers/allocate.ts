@@ -3,7 +3,9 @@
 // XOR-MAPPED-ADDRESS and MESSAGE-INTEGRITY (all four required by Chromium's TurnAllocateRequest).
 import { parseIP } from "../../../src/shared/stun/ip-bytes.ts";
 import { getAttribute } from "../../stun/attributes/attribute.ts";
+import { EvenPort } from "../../stun/attributes/even-port.ts";
 import { Lifetime } from "../../stun/attributes/lifetime.ts";
+import { ReservationToken } from "../../stun/attributes/reservation-token.ts";
 import { RequestedAddressFamily } from "../../stun/attributes/requested-address-family.ts";
 import { PROTOCOL_UDP, RequestedTransport } from "../../stun/attributes/requested-transport.ts";
 import { XorMappedAddress } from "../../stun/attributes/xor-mapped-address.ts";
@@ -26,8 +28,18 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   const transport = getAttribute(req.message, RequestedTransport);
   if (transport === undefined) return fail(400, "no REQUESTED-TRANSPORT");
   if (transport !== PROTOCOL_UDP) return fail(442, `transport ${String(transport)} is not UDP`);
-  // REQUESTED-ADDRESS-FAMILY (§7.2 step 6): only the relay's own family can be served.
+  // Steps 5-6: EVEN-PORT and RESERVATION-TOKEN. This server keeps no reservations, so a token can
+  // never be honoured ("If the token is not valid, the request is rejected with a 508") and neither
+  // can EVEN-PORT with R=1 (reserve the next port too): "If the server cannot satisfy the request,
+  // then the server rejects the request with a 508 (Insufficient Capacity) error."
+  const evenPort = getAttribute(req.message, EvenPort);
   const family = getAttribute(req.message, RequestedAddressFamily);
+  if (getAttribute(req.message, ReservationToken) !== undefined) {
+    if (evenPort !== undefined || family !== undefined) return fail(400, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
+    return fail(508, "no reservation matches RESERVATION-TOKEN");
+  }
+  if (evenPort?.reserve) return fail(508, "EVEN-PORT with R=1: port reservations are not supported");
+  // REQUESTED-ADDRESS-FAMILY (§7.2 step 6): only the relay's own family can be served.
   const relayFamily = parseIP(ctx.relayAddress)?.length === 16 ? "IPv6" : "IPv4";
   if (family !== undefined && family !== relayFamily) return fail(440, `${family} relay requested, this server relays ${relayFamily}`);
   // Step 7: "At any point, the server MAY choose to reject the request with a 486 (Allocation Quota
@@ -42,7 +54,7 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   ctx.store.reserve(req.tupleKey, req.auth.userId);
   let relay;
   try {
-    relay = await ctx.openRelay();
+    relay = await ctx.openRelay({ even: evenPort !== undefined });
   } catch (error) {
     ctx.store.release(req.tupleKey, req.auth.userId);
     return fail(508, `no relay port: ${error instanceof Error ? error.message : String(error)}`);
