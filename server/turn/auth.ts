@@ -10,6 +10,7 @@ import { longTermKey, verifyMessageIntegrity } from "../stun/attributes/message-
 import { Nonce } from "../stun/attributes/nonce.ts";
 import { Realm } from "../stun/attributes/realm.ts";
 import { Username } from "../stun/attributes/username.ts";
+import { StunAttributeError } from "../stun/errors.ts";
 import { findAttribute, type StunMessage } from "../stun/message.ts";
 import type { TransportAddress } from "../stun/attributes/address.ts";
 import type { AllocationAuth } from "./allocation.ts";
@@ -37,9 +38,18 @@ export function authenticate(request: StunMessage, source: TransportAddress, dep
     response: challengeResponse(request, code, deps.realm, deps.nonces.issue(source.address, source.port), deps.software),
   });
   if (!findAttribute(request, AttributeType.MESSAGE_INTEGRITY)) return challenge(401, "no MESSAGE-INTEGRITY: challenge");
-  const username = getAttribute(request, Username);
-  const realm = getAttribute(request, Realm);
-  const nonce = getAttribute(request, Nonce);
+  let username: string | undefined;
+  let realm: string | undefined;
+  let nonce: string | undefined;
+  try {
+    username = getAttribute(request, Username);
+    realm = getAttribute(request, Realm);
+    nonce = getAttribute(request, Nonce);
+  } catch (error) {
+    // A USERNAME/REALM/NONCE that is not valid UTF-8 or too long: a malformed request (found by fuzzing).
+    if (!(error instanceof StunAttributeError)) throw error;
+    return { ok: false, reason: error.message, response: errorResponse(request, 400, { software: deps.software }, undefined, "Bad Request: malformed credentials attribute") };
+  }
   if (username === undefined || realm === undefined || nonce === undefined) {
     return { ok: false, reason: "MESSAGE-INTEGRITY without USERNAME, REALM and NONCE", response: errorResponse(request, 400, { software: deps.software }) };
   }

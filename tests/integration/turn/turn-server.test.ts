@@ -266,6 +266,21 @@ describe("TURN refusals", () => {
     expect(attr(df, UnknownAttributes)).toEqual([AttributeType.DONT_FRAGMENT]);
   });
 
+  it("a USERNAME that is not UTF-8 gets 400, not an internal error (found by the fuzzer)", async () => {
+    const h = await setup();
+    const c = await client(h);
+    const { username, credential } = creds(h);
+    await c.login(username, credential, StunMethod.refresh);
+    const bad = new StunMessageBuilder(StunMethod.allocate, StunClass.request, fromHex("0102030405060708090a0b0c"))
+      .add(RequestedTransport, PROTOCOL_UDP)
+      .addRaw(AttributeType.USERNAME, fromHex("c328"))
+      .add(Realm, c.realm)
+      .add(Nonce, c.nonce)
+      .build({ integrityKey: c.key });
+    expect(errorCodeOf(await c.transact(bad))).toBe(400);
+    expect(h.server.stats().errors).toBe(0);
+  });
+
   it("a different user on the same 5-tuple gets 441", async () => {
     const h = await setup();
     const c = await client(h);
