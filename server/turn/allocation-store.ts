@@ -19,6 +19,12 @@ export class AllocationStore {
   /** Relay ports in use, to skip them and to recognise our own relayed addresses as peers. */
   readonly relayPorts = new Set<number>();
   readonly #perUser = new Map<string, number>();
+  /** Relay socket -> its allocation, for packets arriving from peers. */
+  readonly #byRelay = new Map<Socket, LiveAllocation>();
+
+  byRelaySocket(socket: Socket): LiveAllocation | undefined {
+    return this.#byRelay.get(socket);
+  }
 
   get size(): number {
     return this.byFiveTuple.size;
@@ -44,6 +50,7 @@ export class AllocationStore {
   commit(tupleKey: string, live: LiveAllocation): void {
     this.pending.delete(tupleKey);
     this.byFiveTuple.set(tupleKey, live);
+    this.#byRelay.set(live.relay, live);
     this.relayPorts.add(live.allocation.relayedAddress.port);
   }
 
@@ -56,6 +63,7 @@ export class AllocationStore {
     const live = this.byFiveTuple.get(tupleKey);
     if (!live) return undefined;
     this.byFiveTuple.delete(tupleKey);
+    this.#byRelay.delete(live.relay);
     this.relayPorts.delete(live.allocation.relayedAddress.port);
     this.#decrement(live.allocation.auth.userId);
     try {

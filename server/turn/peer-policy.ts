@@ -105,10 +105,17 @@ export function createPeerPolicy(options: PeerPolicyOptions): PeerPolicy {
     if (bytes) own.add(formatIP(embeddedIPv4(bytes) ?? bytes));
   }
   const canonical = (bytes: Uint8Array): string => formatIP(embeddedIPv4(bytes) ?? bytes);
+  // The data path asks this for every relayed packet: remember answers (bounded).
+  const ownCache = new Map<string, boolean>();
   return {
     isOwnAddress(address) {
+      const cached = ownCache.get(address);
+      if (cached !== undefined) return cached;
       const bytes = parseIP(address);
-      return bytes !== undefined && own.has(canonical(bytes));
+      const answer = bytes !== undefined && own.has(canonical(bytes));
+      if (ownCache.size >= 4096) ownCache.clear();
+      ownCache.set(address, answer);
+      return answer;
     },
     check(address) {
       const bytes = parseIP(address);

@@ -4,18 +4,19 @@
 //                   channel is bound to the peer IP:port, else as a Data indication.
 // Anything that does not qualify is dropped silently, as the RFC says; counters record it.
 import type { RemoteInfo } from "node:dgram";
-import { StunClass, StunMethod } from "../stun/constants.ts";
 import { getAttribute } from "../stun/attributes/attribute.ts";
 import { Data } from "../stun/attributes/data.ts";
 import { XorPeerAddress } from "../stun/attributes/xor-peer-address.ts";
-import { StunMessageBuilder } from "../stun/builder.ts";
 import type { StunMessage } from "../stun/message.ts";
 import type { TransportAddress } from "../stun/attributes/address.ts";
 import type { LiveAllocation } from "./allocation-store.ts";
 import { channelDataHeader, decodeChannelData } from "./channel-data.ts";
+import { DataIndicationWriter } from "./data-indication.ts";
 import type { RelayCounters } from "./relay-counters.ts";
 import type { TurnContext } from "./context.ts";
 import { canonicalIP, mayRelayTo } from "./peer-checks.ts";
+
+const dataIndications = new DataIndicationWriter();
 
 /** Emit a relay-usage record at most this often per allocation while data flows. */
 const USAGE_RECORD_INTERVAL_MS = 1000;
@@ -50,14 +51,14 @@ export function relaySendIndication(ctx: TurnContext, live: LiveAllocation | und
     peer = undefined;
   }
   const now = ctx.clock();
-  const permission = peer ? live.allocation.permissionFor(canonicalIP(peer.address), now) : undefined;
+  // The codec formats addresses canonically already (formatIP), so they key permissions directly.
+  const permission = peer ? live.allocation.permissionFor(peer.address, now) : undefined;
   if (!peer || !data || !permission || !mayRelayTo(ctx, peer)) {
     ctx.stats.droppedToPeers++;
     return;
   }
-  const target = { address: canonicalIP(peer.address), port: peer.port };
-  const channel = live.allocation.channelForPeer(target, now);
-  sendToPeer(ctx, live, target, data, channel ? [permission.counters, channel.counters] : [permission.counters]);
+  const channel = live.allocation.channelForPeer(peer, now);
+  sendToPeer(ctx, live, peer, data, channel ? [permission.counters, channel.counters] : [permission.counters]);
   noteUsage(ctx, live, now);
 }
 
@@ -102,11 +103,7 @@ export function relayFromPeer(ctx: TurnContext, live: LiveAllocation, data: Buff
     channel.counters.bytesFromPeer += data.length;
     channel.counters.packetsFromPeer++;
   } else {
-    const indication = new StunMessageBuilder(StunMethod.data, StunClass.indication, crypto.getRandomValues(new Uint8Array(12)))
-      .add(XorPeerAddress, { address: peerIP, port: from.port })
-      .add(Data, data)
-      .build();
-    live.control.send(indication, client.port, client.address);
+    live.control.send(dataIndications.build({ address: peerIP, port: from.port }, data), client.port, client.address);
   }
   permission.counters.bytesFromPeer += data.length;
   permission.counters.packetsFromPeer++;

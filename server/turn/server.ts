@@ -68,13 +68,10 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
       const port = socket.address().port;
       socket.on("message", (data, from) => {
         try {
-          // Look up by port each time: the allocation is committed after the socket is bound.
-          for (const live of store.byFiveTuple.values()) {
-            if (live.relay === socket) {
-              relayFromPeer(ctx, live, data, from);
-              return;
-            }
-          }
+          // Looked up per packet: the allocation is committed only after the socket is bound.
+          const live = store.byRelaySocket(socket);
+          if (live) relayFromPeer(ctx, live, data, from);
+          else ctx.stats.droppedFromPeers++;
         } catch (error) {
           ctx.stats.errors++;
           log(`turn: relay ${String(port)} dropped a packet: ${error instanceof Error ? error.message : String(error)}`);

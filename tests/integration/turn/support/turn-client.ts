@@ -65,8 +65,11 @@ export class TurnTestClient {
     this.socket.close();
   }
 
-  /** Send raw bytes and wait for the response with this transaction ID (or time out). */
-  async transact(bytes: Uint8Array, timeoutMs = 2000): Promise<StunMessage> {
+  /**
+   * Send raw bytes and wait for the response with this transaction ID (or time out), retransmitting
+   * like RFC 8489 §6.2.1 (RTO 250 ms, doubling): UDP may drop a datagram on a busy machine.
+   */
+  async transact(bytes: Uint8Array, timeoutMs = 4000): Promise<StunMessage> {
     const d = decodeStunMessage(bytes);
     if (!d.ok) throw d.error;
     const id = toHex(d.message.transactionId);
@@ -80,8 +83,18 @@ export class TurnTestClient {
         resolve(m);
       });
     });
-    this.socket.send(bytes, this.server.port, this.server.address);
-    return answer;
+    let rto = 250;
+    let retransmit: ReturnType<typeof setTimeout> | undefined;
+    const sendAgain = (): void => {
+      this.socket.send(bytes, this.server.port, this.server.address);
+      retransmit = setTimeout(sendAgain, (rto *= 2));
+    };
+    sendAgain();
+    try {
+      return await answer;
+    } finally {
+      clearTimeout(retransmit);
+    }
   }
 
   /** Wait until the inbox holds a packet matching `pick`. */
