@@ -14,6 +14,11 @@ import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
 import { decodeStunMessage, encodeMessageType } from "../../../server/stun/message.ts";
 import { StunMessageBuilder } from "../../../server/stun/builder.ts";
 import { XorMappedAddress } from "../../../server/stun/attributes/xor-mapped-address.ts";
+import { XorPeerAddress } from "../../../server/stun/attributes/xor-peer-address.ts";
+import { Data } from "../../../server/stun/attributes/data.ts";
+import { isValidChannelNumber } from "../../../server/stun/attributes/channel-number.ts";
+import { channelDataHeader, classifyPacket } from "../../../server/turn/channel-data.ts";
+import { checkTurnUsername, mintTurnCredentials } from "../../../server/turn/credentials.ts";
 
 function lesson(slug: string): string {
   return readFileSync(join(LESSON_DIR, `${slug}.mdx`), "utf8");
@@ -98,5 +103,78 @@ describe("STUN lesson: the XOR-MAPPED-ADDRESS example", () => {
     const [given = "", result = "", port = ""] = capture(text, /(0x[0-9A-F]{4}) XOR 0x2112 = (0x[0-9A-F]{4}), which is port (\d+)/u, "the Check yourself X-Port answer");
     expect(xorPort(hex(given))).toBe(hex(result));
     expect(Number(port)).toBe(hex(result));
+  });
+});
+
+describe("TURN lesson: the numbers it works out", () => {
+  const text = lesson("turn");
+  const grouped = (digits: string): number => Number(digits.replace(/,/gu, ""));
+
+  it("mints the worked-example credentials exactly as mintTurnCredentials does", () => {
+    const [secret = "", userId = "", ttl = "", minted = ""] = capture(
+      text,
+      /with the secret `([^`]+)`, the user id `([^`]+)` and a time to live of (\d+) seconds,\s+minted at (\S+Z):/u,
+      "the inputs of the credentials example",
+    );
+    const [username = "", password = ""] = capture(text, /username: (\S+)\npassword: (\S+)\n/u, "the minted username and password");
+    const credentials = mintTurnCredentials({ secret, userId, ttlSeconds: Number(ttl), now: Date.parse(minted) });
+    expect(credentials.username).toBe(username);
+    expect(credentials.credential).toBe(password);
+    const [expiry = "", expiryIso = ""] = capture(text, /(\d{10}) is (\S+Z), one hour later/u, "the expiry as a date");
+    expect(Number(expiry) * 1000).toBe(Date.parse(expiryIso));
+    expect(Number(expiry) * 1000 - Date.parse(minted)).toBe(Number(ttl) * 1000);
+    expect(username.startsWith(`${expiry}:`)).toBe(true);
+  });
+
+  it("refuses the username in the Check yourself question at the time it names, as the server would", () => {
+    const [username = "", at = ""] = capture(text, /logs an Allocate with username (\S+), arriving at (\S+Z)\./u, "the expired-credential question");
+    expect(checkTurnUsername("north-wind-7", username, Date.parse(at))).toEqual({ ok: false, reason: "expired" });
+    expect(checkTurnUsername("north-wind-7", username, Date.parse(at) - 60 * 60 * 1000).ok).toBe(true);
+  });
+
+  it("counts the Send indication overhead the way the STUN codec encodes one", () => {
+    const [header = "", peer = "", dataHeader = "", total = ""] = capture(
+      text,
+      /pays a (\d+)-byte STUN header, (\d+) bytes of\s+XOR-PEER-ADDRESS \(4 for the attribute header, 8 for the value\) and (\d+) for the DATA attribute header:\s+(\d+) bytes/u,
+      "the Send indication overhead",
+    );
+    const payload = new Uint8Array(1000);
+    const send = new StunMessageBuilder(StunMethod.send, StunClass.indication, new Uint8Array(12))
+      .add(XorPeerAddress, { address: "203.0.113.7", port: 61234 })
+      .add(Data, payload)
+      .build();
+    expect(Number(header) + Number(peer) + Number(dataHeader)).toBe(Number(total));
+    expect(send.length - payload.length).toBe(Number(total));
+    const [sendSize = "", channelSize = ""] = capture(text, /^([\d,]+) bytes as a Send indication[\s\S]*?([\d,]+) bytes as ChannelData/mu, "the 1,000-byte comparison");
+    expect(grouped(sendSize)).toBe(send.length);
+    expect(grouped(channelSize)).toBe(channelDataHeader(0x4000, payload.length).length + payload.length);
+  });
+
+  it("gives the channel number range whose first bytes the demultiplexer reads as ChannelData", () => {
+    const [low = "", high = "", firstLow = "", firstHigh = ""] = capture(
+      text,
+      /Channel numbers run from (0x[0-9A-F]{4}) to (0x[0-9A-F]{4})\.\*\* The first byte of a ChannelData message is therefore\s+(\d+) to (\d+)/u,
+      "the channel range",
+    );
+    expect(isValidChannelNumber(hex(low))).toBe(true);
+    expect(isValidChannelNumber(hex(high))).toBe(true);
+    expect(isValidChannelNumber(hex(low) - 1)).toBe(false);
+    expect(isValidChannelNumber(hex(high) + 1)).toBe(false);
+    expect(hex(low) >> 8).toBe(Number(firstLow));
+    expect(hex(high) >> 8).toBe(Number(firstHigh));
+    expect(classifyPacket(Number(firstLow))).toBe("channel-data");
+    expect(classifyPacket(Number(firstHigh))).toBe("channel-data");
+  });
+
+  it("adds up the cost of one relayed call", () => {
+    const [each = "", inRate = "", outRate = "", megabits = "", gigabytes = ""] = capture(
+      text,
+      /A video call at\s+([\d.]+) Mbit\/s in each direction makes the server receive ([\d.]+) Mbit\/s and send ([\d.]+) Mbit\/s\. Over one hour that is\s+([\d,]+) megabits, ([\d.]+) GB sent/u,
+      "the cost example",
+    );
+    expect(Number(inRate)).toBe(Number(each) * 2);
+    expect(Number(outRate)).toBe(Number(each) * 2);
+    expect(grouped(megabits)).toBe(Number(outRate) * 3600);
+    expect(Number(gigabytes)).toBe(grouped(megabits) / 8 / 1000);
   });
 });
