@@ -104,9 +104,13 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
       for (const port of config.ports) {
         const socket = createSocket({ type, recvBufferSize: CONTROL_BUFFER_BYTES, sendBufferSize: CONTROL_BUFFER_BYTES });
         await new Promise<void>((resolve, reject) => {
-          socket.once("error", reject);
+          const onError = (error: Error): void => {
+            socket.close();
+            reject(error);
+          };
+          socket.once("error", onError);
           socket.bind({ address: config.listenHost, port, exclusive: true }, () => {
-            socket.off("error", reject);
+            socket.off("error", onError);
             resolve();
           });
         });
