@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LESSON_DIR, fencedBlocks } from "./content-files.ts";
+import { LESSON_DIR, ROOT, fencedBlocks } from "./content-files.ts";
 import { MAGIC_COOKIE, MAGIC_COOKIE_BYTES, xorAddressBytes, xorPort } from "../../../src/shared/stun/xor.ts";
 import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
 import { decodeStunMessage, encodeMessageType } from "../../../server/stun/message.ts";
@@ -32,6 +32,14 @@ function capture(text: string, pattern: RegExp, what: string): string[] {
 }
 
 const hex = (text: string): number => Number.parseInt(text.replace(/^0x/iu, ""), 16);
+const grouped = (digits: string): number => Number(digits.replace(/,/gu, ""));
+
+/** Loads a module the lesson's numbers depend on, failing with the reason if it is missing. */
+async function load<T>(relative: string): Promise<T> {
+  return (await import(join(ROOT, relative)).catch((error: unknown) => {
+    throw new Error(`${relative} is needed to check the lesson's numbers and could not be loaded: ${String(error)}`);
+  })) as T;
+}
 
 describe("STUN lesson: the XOR-MAPPED-ADDRESS example", () => {
   const text = lesson("stun");
@@ -108,7 +116,6 @@ describe("STUN lesson: the XOR-MAPPED-ADDRESS example", () => {
 
 describe("TURN lesson: the numbers it works out", () => {
   const text = lesson("turn");
-  const grouped = (digits: string): number => Number(digits.replace(/,/gu, ""));
 
   it("mints the worked-example credentials exactly as mintTurnCredentials does", () => {
     const [secret = "", userId = "", ttl = "", minted = ""] = capture(
@@ -176,5 +183,104 @@ describe("TURN lesson: the numbers it works out", () => {
     expect(Number(outRate)).toBe(Number(each) * 2);
     expect(grouped(megabits)).toBe(Number(outRate) * 3600);
     expect(Number(gigabytes)).toBe(grouped(megabits) / 8 / 1000);
+  });
+});
+
+type CandidateType = "host" | "prflx" | "srflx" | "relay";
+
+/** The contract of src/shared/ice/priority.ts (team brief), the code the demos use. */
+interface PriorityModule {
+  candidatePriority(typePreference: number, localPreference: number, componentId: number): number;
+  splitPriority(priority: number): { typePreference: number; localPreference: number; componentId: number };
+  pairPriority(g: number, d: number): bigint;
+  RECOMMENDED_TYPE_PREFERENCE: Readonly<Record<CandidateType, number>>;
+}
+
+const loadPriority = (): Promise<PriorityModule> => load<PriorityModule>("src/shared/ice/priority.ts");
+
+describe("ICE lesson: priorities and pair priorities", () => {
+  const text = lesson("ice");
+
+  /** Rows of the candidate table: | type | type pref | local pref | component | priority | */
+  const candidateRows = [...text.matchAll(/^\| (host|prflx|srflx|relay) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$/gmu)].map((match) => ({
+    type: (match[1] ?? "host") as CandidateType,
+    typePreference: Number(match[2]),
+    localPreference: Number(match[3]),
+    componentId: Number(match[4]),
+    priority: Number(match[5]),
+  }));
+  /** Priority of each type with component 1, as the lesson's table states it. */
+  const tablePriority = (type: string): number | undefined => candidateRows.find((row) => row.type === type && row.componentId === 1)?.priority;
+
+  it("lists a candidate of every type, each with the recommended type preference and the priority candidatePriority computes", async () => {
+    const { candidatePriority, RECOMMENDED_TYPE_PREFERENCE } = await loadPriority();
+    expect(new Set(candidateRows.map((row) => row.type))).toEqual(new Set(["host", "prflx", "srflx", "relay"]));
+    for (const row of candidateRows) {
+      expect(row.typePreference, `type preference of ${row.type}`).toBe(RECOMMENDED_TYPE_PREFERENCE[row.type]);
+      expect(row.priority, JSON.stringify(row)).toBe(candidatePriority(row.typePreference, row.localPreference, row.componentId));
+    }
+    expect(text).toMatch(/126 for host, 110 for\s+peer-reflexive, 100 for server-reflexive and 0 for relayed/u);
+  });
+
+  it("works the host priority out step by step, to the value candidatePriority returns", async () => {
+    const { candidatePriority } = await loadPriority();
+    const [tp = "", scale = "", typePart = "", lp = "", localPart = "", component = "", componentPart = "", sum = ""] = capture(
+      text,
+      /(\d+) × ([\d,]+) =\s+([\d,]+); ([\d,]+) × 256 = ([\d,]+); 256 − (\d+) = (\d+)\. The sum is ([\d,]+)\./u,
+      "the worked host priority",
+    );
+    expect(grouped(scale)).toBe(2 ** 24);
+    expect(grouped(typePart)).toBe(Number(tp) * 2 ** 24);
+    expect(grouped(localPart)).toBe(grouped(lp) * 256);
+    expect(Number(componentPart)).toBe(256 - Number(component));
+    expect(grouped(sum)).toBe(grouped(typePart) + grouped(localPart) + Number(componentPart));
+    expect(grouped(sum)).toBe(candidatePriority(Number(tp), grouped(lp), Number(component)));
+    expect(grouped(sum)).toBe(tablePriority("host"));
+  });
+
+  it("takes Chromium's priorities apart as splitPriority does", async () => {
+    const { splitPriority } = await loadPriority();
+    const [priority = "", tp = "", lp = "", componentPart = ""] = capture(text, /host candidate above, (\d+), is (\d+) × 2\^24 \+ (\d+) × 2\^8 \+ (\d+)/u, "the Chromium host priority");
+    expect(splitPriority(Number(priority))).toEqual({ typePreference: Number(tp), localPreference: Number(lp), componentId: 256 - Number(componentPart) });
+    const [srflx = "", srflxTp = ""] = capture(text, /Its srflx, (\d+), has type preference (\d+) and the same local\s+preference/u, "the Chromium srflx priority");
+    expect(splitPriority(Number(srflx))).toEqual({ typePreference: Number(srflxTp), localPreference: Number(lp), componentId: 1 });
+    const lines = fencedBlocks(text).find((block) => block.lang === "text" && block.content.startsWith("candidate:"));
+    expect(lines, "the sample candidate lines").toBeDefined();
+    for (const line of (lines?.content ?? "").split("\n")) {
+      const [, linePriority = "", type = ""] = / udp (\d+) \S+ \d+ typ (\w+)/u.exec(line) ?? [];
+      expect(linePriority, line).not.toBe("");
+      const expectedTp: Record<string, number> = { host: Number(tp), srflx: Number(srflxTp) };
+      expect(splitPriority(Number(linePriority)).typePreference, line).toBe(expectedTp[type]);
+    }
+  });
+
+  it("gives each pair the priority pairPriority computes, from the candidates' priorities in the table", async () => {
+    const { pairPriority } = await loadPriority();
+    const rows = [...text.matchAll(/^\| (host|srflx|prflx|relay) ↔ (host|srflx|prflx|relay) \| (\d+) \| (\d+) \| (\d+) \|$/gmu)];
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const [row, localType = "", remoteType = "", g = "", d = "", stated = ""] of rows) {
+      expect(Number(g), row).toBe(tablePriority(localType));
+      expect(Number(d), row).toBe(tablePriority(remoteType));
+      expect(BigInt(stated), row).toBe(pairPriority(Number(g), Number(d)));
+      expect(BigInt(stated) > BigInt(Number.MAX_SAFE_INTEGER), `${row} exceeds Number.MAX_SAFE_INTEGER`).toBe(true);
+    }
+    const [maxSafe = ""] = capture(text, /exceed Number\.MAX_SAFE_INTEGER, ([\d,]+)/u, "Number.MAX_SAFE_INTEGER");
+    expect(grouped(maxSafe)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it("answers the Check yourself questions with the same functions", async () => {
+    const { candidatePriority, pairPriority } = await loadPriority();
+    const [tp = "", lp = "", componentPart = "", typePart = "", localPart = "", answer = ""] = capture(
+      text,
+      /(\d+) × 2\^24 \+ (\d+) × 2\^8 \+ (\d+) = ([\d,]+) \+ ([\d,]+) \+ \d+ = ([\d,]+)\./u,
+      "the srflx priority answer",
+    );
+    expect(grouped(typePart)).toBe(Number(tp) * 2 ** 24);
+    expect(grouped(localPart)).toBe(Number(lp) * 2 ** 8);
+    expect(grouped(answer)).toBe(candidatePriority(Number(tp), Number(lp), 256 - Number(componentPart)));
+    const [g = "", d = ""] = capture(text, /controlling side's candidate has priority (\d+) and the controlled side's (\d+)\./u, "the role-swap question");
+    const [before = "", after = ""] = capture(text, /the pair priority drops from\s+(\d+) to (\d+)\./u, "the role-swap answer");
+    expect(BigInt(before)).toBe(pairPriority(Number(g), Number(d)));
+    expect(BigInt(after)).toBe(pairPriority(Number(d), Number(g)));
   });
 });
