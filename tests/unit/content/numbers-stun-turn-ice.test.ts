@@ -107,6 +107,20 @@ describe("STUN lesson: the XOR-MAPPED-ADDRESS example", () => {
     expect(text).toContain(`Binding request (method 1, class 0b00) is 0x${encodeMessageType(StunMethod.binding, StunClass.request).toString(16).padStart(4, "0")}`);
   });
 
+  it("gives the retransmission schedule RFC 8489 §6.2.1 implies (RTO doubling, Rc = 7, Rm = 16)", () => {
+    const [rto = "", times = "", count = "", giveUp = "", rm = ""] = capture(
+      text,
+      /first timeout of (\d+) ms, doubled\s+each time, it sends at ((?:\d+, )+\d+ and \d+) ms, (\w+) requests in all, and gives up\s+at (\d+) ms, (\d+) timeouts after the last one/u,
+      "the retransmission schedule",
+    );
+    const sends = times.replace(" and ", ", ").split(", ").map(Number);
+    const expected = Array.from({ length: 7 }, (_, i) => Number(rto) * (2 ** i - 1));
+    expect(sends).toEqual(expected);
+    expect(count).toBe("seven");
+    expect(Number(rm)).toBe(16);
+    expect(Number(giveUp)).toBe((sends.at(-1) ?? 0) + Number(rm) * Number(rto));
+  });
+
   it("answers the X-Port question with xorPort", () => {
     const [given = "", result = "", port = ""] = capture(text, /(0x[0-9A-F]{4}) XOR 0x2112 = (0x[0-9A-F]{4}), which is port (\d+)/u, "the Check yourself X-Port answer");
     expect(xorPort(hex(given))).toBe(hex(result));
