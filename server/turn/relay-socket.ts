@@ -2,13 +2,14 @@
 // configured port range (coturn min-port/max-port) so operators can open exactly that range.
 import { createSocket, type Socket } from "node:dgram";
 import { parseIP } from "../../src/shared/stun/ip-bytes.ts";
+import { ipLiteralLookup } from "./ip-lookup.ts";
 
 const SOCKET_BUFFER_BYTES = 1 << 20;
 
 function bindOnce(address: string, port: number): Promise<Socket> {
   const type = parseIP(address)?.length === 16 ? "udp6" : "udp4";
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type, recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
+    const socket = createSocket({ type, recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES, lookup: ipLiteralLookup });
     const onError = (error: Error): void => {
       socket.close();
       reject(error);

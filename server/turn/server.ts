@@ -11,6 +11,7 @@ import { createDispatcher } from "./dispatch.ts";
 import { createInspector } from "./inspector.ts";
 import { createNonceService } from "./nonce.ts";
 import { createPeerPolicy } from "./peer-policy.ts";
+import { ipLiteralLookup } from "./ip-lookup.ts";
 import { relayFromPeer } from "./relay.ts";
 import { openRelaySocket } from "./relay-socket.ts";
 import { TransactionCache } from "./transaction-cache.ts";
@@ -102,7 +103,7 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
     async listen() {
       const type = parseIP(config.listenHost)?.length === 16 ? "udp6" : "udp4";
       for (const port of config.ports) {
-        const socket = createSocket({ type, recvBufferSize: CONTROL_BUFFER_BYTES, sendBufferSize: CONTROL_BUFFER_BYTES });
+        const socket = createSocket({ type, recvBufferSize: CONTROL_BUFFER_BYTES, sendBufferSize: CONTROL_BUFFER_BYTES, lookup: ipLiteralLookup });
         await new Promise<void>((resolve, reject) => {
           const onError = (error: Error): void => {
             socket.close();

@@ -65,7 +65,8 @@ try {
   const [bOurs = 0, bTheirs = 0] = await alternate(targets, (t) => bindingRate(t.port, SECONDS));
   const [cOurs = 0, cTheirs = 0] = await alternate(targets, async (t) => (await relayRate(t.port, SECRET, "channel", SECONDS)).mbps);
   const [sOurs = 0, sTheirs = 0] = await alternate(targets, async (t) => (await relayRate(t.port, SECRET, "send", SECONDS)).mbps);
-  const [mOurs = 0, mTheirs = 0] = await Promise.all(targets.map((t) => memoryPerAllocation(t.port, SECRET, t.pid, ALLOCATIONS)));
+  const mOurs = targets[0] ? await memoryPerAllocation(targets[0].port, SECRET, targets[0].pid, ALLOCATIONS) : 0;
+  const mTheirs = targets[1] ? await memoryPerAllocation(targets[1].port, SECRET, targets[1].pid, ALLOCATIONS) : 0;
   console.log(`TURN benchmark on loopback: median of ${String(ROUNDS)} alternating ${String(SECONDS)} s runs per figure; memory = RSS growth over ${String(ALLOCATIONS)} allocations`);
   console.log(`${"".padEnd(34)}${"ours".padStart(10)}${"coturn".padStart(10)}  ${"unit".padEnd(8)}${"ratio".padStart(6)}`);
   console.log(row("STUN Binding transactions", bOurs, bTheirs, "tx/s"));
