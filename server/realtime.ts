@@ -9,6 +9,7 @@ import { Server as SocketServer } from "socket.io";
 import { ConfigError, type Config } from "./config.ts";
 import { buildIceConfig, type MintCredentials } from "./ice-config.ts";
 import { attachInspectorHub } from "./inspector/hub.ts";
+import { attachSignaling } from "./signaling/index.ts";
 import { createTurnServer, type TurnServer } from "./turn/index.ts";
 import type { IceConfig } from "../src/shared/ice-config.ts";
 
@@ -58,6 +59,11 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   });
 
   const inspector = attachInspectorHub(io, { secret: config.turn.secret, clock });
+  attachSignaling(io, {
+    clock,
+    log,
+    iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, socket.handshake.headers.host),
+  });
   const turn = config.turn.mode === "builtin" ? createBuiltinTurn(config, { clock, log, onTransaction: inspector.record }) : undefined;
 
   let turnPorts: number[] = [];
