@@ -50,9 +50,9 @@ export class TurnTestClient {
     });
   }
 
-  static async open(server: Server): Promise<TurnTestClient> {
-    const socket = createSocket("udp4");
-    socket.bind(0, "127.0.0.1");
+  static async open(server: Server, type: "udp4" | "udp6" = "udp4"): Promise<TurnTestClient> {
+    const socket = createSocket(type);
+    socket.bind(0, type === "udp4" ? "127.0.0.1" : "::1");
     await once(socket, "listening");
     return new TurnTestClient(socket, server);
   }

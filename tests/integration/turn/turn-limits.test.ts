@@ -1,0 +1,95 @@
+// Limits and edges on a live server: per-allocation quotas, IPv6 loopback, bad FINGERPRINT, busy ports.
+import { createSocket } from "node:dgram";
+import { once } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
+import { ChannelNumber } from "../../../server/stun/attributes/channel-number.ts";
+import { PROTOCOL_UDP, RequestedTransport } from "../../../server/stun/attributes/requested-transport.ts";
+import { XorMappedAddress } from "../../../server/stun/attributes/xor-mapped-address.ts";
+import { XorPeerAddress } from "../../../server/stun/attributes/xor-peer-address.ts";
+import { XorRelayedAddress } from "../../../server/stun/attributes/xor-relayed-address.ts";
+import { decodeStunMessage } from "../../../server/stun/message.ts";
+import { mintTurnCredentials } from "../../../server/turn/credentials.ts";
+import { createTurnServer } from "../../../server/turn/server.ts";
+import { REALM, SECRET, startServer } from "./support/fixtures.ts";
+import { TurnTestClient, attr, errorCodeOf } from "./support/turn-client.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe("per-allocation quotas", () => {
+  it("permissions and channels beyond the quota get 508", async () => {
+    const h = await startServer({ quotas: { permissionsPerAllocation: 2, channelsPerAllocation: 1 } });
+    cleanups.push(() => h.server.close());
+    const c = await TurnTestClient.open(h.address);
+    cleanups.push(() => c.close());
+    const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: "q", ttlSeconds: 600, now: h.clock.now });
+    await c.login(username, credential, StunMethod.allocate, (b) => void b.add(RequestedTransport, PROTOCOL_UDP));
+    const permit = (address: string) => c.request(StunMethod.createPermission, (b) => void b.add(XorPeerAddress, { address, port: 1 }));
+    expect(errorCodeOf(await permit("192.0.2.1"))).toBeUndefined();
+    expect(errorCodeOf(await permit("192.0.2.2"))).toBeUndefined();
+    expect(errorCodeOf(await permit("192.0.2.1"))).toBeUndefined(); // a refresh is not a new one
+    expect(errorCodeOf(await permit("192.0.2.3"))).toBe(508);
+    const bind = (n: number, address: string) => c.request(StunMethod.channelBind, (b) => void b.add(ChannelNumber, n).add(XorPeerAddress, { address, port: 1 }));
+    expect(errorCodeOf(await bind(0x4000, "192.0.2.1"))).toBeUndefined();
+    expect(errorCodeOf(await bind(0x4000, "192.0.2.1"))).toBeUndefined(); // refresh
+    expect(errorCodeOf(await bind(0x4001, "192.0.2.2"))).toBe(508);
+    expect(errorCodeOf(await bind(0x3fff, "192.0.2.2"))).toBe(400);
+    expect(errorCodeOf(await bind(0x5000, "192.0.2.2"))).toBe(400);
+    expect(errorCodeOf(await bind(0x4000, "192.0.2.2"))).toBe(400); // channel bound to another peer
+  });
+});
+
+describe("IPv6", () => {
+  it("Binding and a full relay over ::1", async () => {
+    const h = await startServer({ listenHost: "::1", allowPrivatePeers: true });
+    cleanups.push(() => h.server.close());
+    const peer = createSocket("udp6");
+    peer.on("message", (m, from) => peer.send(m, from.port, from.address));
+    peer.bind(0, "::1");
+    await once(peer, "listening");
+    cleanups.push(() => peer.close());
+    const c = await TurnTestClient.open(h.address, "udp6");
+    cleanups.push(() => c.close());
+    const binding = await c.transact(c.build(StunMethod.binding));
+    expect(attr(binding, XorMappedAddress)).toEqual({ address: "::1", port: c.localPort });
+    const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: "v6", ttlSeconds: 600, now: h.clock.now });
+    const allocated = await c.login(username, credential, StunMethod.allocate, (b) => void b.add(RequestedTransport, PROTOCOL_UDP));
+    expect(attr(allocated, XorRelayedAddress).address).toBe("::1");
+    const peerAddress = { address: "::1", port: peer.address().port };
+    expect((await c.request(StunMethod.channelBind, (b) => void b.add(ChannelNumber, 0x4000).add(XorPeerAddress, peerAddress))).cls).toBe(StunClass.successResponse);
+    // An IPv4 peer on an IPv6 relay is a family mismatch.
+    expect(errorCodeOf(await c.request(StunMethod.createPermission, (b) => void b.add(XorPeerAddress, { address: "192.0.2.1", port: 1 })))).toBe(443);
+    c.socket.send(Buffer.from([0x40, 0x00, 0x00, 0x02, 0xab, 0xcd]), h.address.port, h.address.address);
+    const back = await c.receive();
+    expect([...back]).toEqual([0x40, 0x00, 0x00, 0x02, 0xab, 0xcd]);
+    expect(decodeStunMessage(back).ok).toBe(false);
+  });
+});
+
+describe("edges", () => {
+  it("a request with a wrong FINGERPRINT is dropped, not answered", async () => {
+    const h = await startServer();
+    cleanups.push(() => h.server.close());
+    const c = await TurnTestClient.open(h.address);
+    cleanups.push(() => c.close());
+    const bytes = c.build(StunMethod.binding, undefined, { fingerprint: true });
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+    await expect(c.transact(bytes, 600)).rejects.toThrow(/no response/);
+    expect(h.server.stats().malformed).toBeGreaterThanOrEqual(1); // the client retransmitted it
+    expect(h.server.stats().bindingRequests).toBe(0);
+  });
+
+  it("listen() on a busy port fails with the bind error and leaves nothing open", async () => {
+    const busy = createSocket("udp4");
+    busy.bind(0, "127.0.0.1");
+    await once(busy, "listening");
+    cleanups.push(() => busy.close());
+    const server = createTurnServer({ listenHost: "127.0.0.1", ports: [0, busy.address().port], realm: REALM, secret: SECRET, relayPortMin: 0, relayPortMax: 0 });
+    await expect(server.listen()).rejects.toMatchObject({ code: "EADDRINUSE", syscall: "bind" });
+    await server.close();
+    expect(server.addresses()).toEqual([]);
+  });
+});
