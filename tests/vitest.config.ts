@@ -11,6 +11,8 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // Loading Mermaid (with jsdom) for the diagram checks takes seconds on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {
