@@ -46,12 +46,29 @@ export class AllocationStore {
     this.#decrement(userId);
   }
 
-  /** Turn a reservation into a live allocation. */
-  commit(tupleKey: string, live: LiveAllocation): void {
+  #closed = false;
+
+  /** Remove everything and refuse later commits (the server is closing). */
+  closeAll(): void {
+    this.#closed = true;
+    for (const key of [...this.byFiveTuple.keys()]) this.remove(key);
+  }
+
+  /**
+   * Turn a reservation into a live allocation. Returns false (and closes the relay socket) when the
+   * server closed while the relay socket was being bound.
+   */
+  commit(tupleKey: string, live: LiveAllocation): boolean {
     this.pending.delete(tupleKey);
+    if (this.#closed) {
+      this.#decrement(live.allocation.auth.userId);
+      live.relay.close();
+      return false;
+    }
     this.byFiveTuple.set(tupleKey, live);
     this.#byRelay.set(live.relay, live);
     this.relayPorts.add(live.allocation.relayedAddress.port);
+    return true;
   }
 
   get totalIncludingPending(): number {

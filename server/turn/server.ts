@@ -128,7 +128,7 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
     },
     async close() {
       if (timer) clearInterval(timer);
-      for (const key of [...store.byFiveTuple.keys()]) store.remove(key);
+      store.closeAll();
       await Promise.all(sockets.splice(0).map(({ socket }) => new Promise<void>((resolve) => socket.close(() => resolve()))));
     },
     addresses() {

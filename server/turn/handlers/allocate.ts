@@ -71,7 +71,7 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
     now,
     lifetimeSeconds: lifetime,
   });
-  ctx.store.commit(req.tupleKey, { allocation, relay, control: req.control, lastUsageRecordAt: now });
+  if (!ctx.store.commit(req.tupleKey, { allocation, relay, control: req.control, lastUsageRecordAt: now })) return fail(508, "server is shutting down");
   ctx.stats.allocationsCreated++;
   ctx.log(`turn: allocation for ${req.auth.userId} from ${req.source.address}:${String(req.source.port)} relayed at ${advertisedRelayedAddress.address}:${String(bound.port)} for ${String(lifetime)} s`);
   return successResponse(req.message, options, (b) =>
