@@ -3,7 +3,6 @@ import { fromHex, toHex } from "../../../../src/shared/stun/ip-bytes.ts";
 import { AttributeValueError } from "../../../../server/stun/errors.ts";
 import { StunMessageBuilder } from "../../../../server/stun/builder.ts";
 import { StunClass, StunMethod } from "../../../../server/stun/constants.ts";
-import { Fingerprint, checkFingerprint } from "../../../../server/stun/attributes/fingerprint.ts";
 import { MessageIntegrity, longTermKey, verifyMessageIntegrity } from "../../../../server/stun/attributes/message-integrity.ts";
 import { Username } from "../../../../server/stun/attributes/username.ts";
 import { decodeStunMessage } from "../../../../server/stun/message.ts";
@@ -16,12 +15,12 @@ function decoded(bytes: Uint8Array) {
   return r.message;
 }
 
-describe("MESSAGE-INTEGRITY (RFC 8489 §14.5) and FINGERPRINT (§14.7)", () => {
+describe("MESSAGE-INTEGRITY (RFC 8489 §14.5)", () => {
   const key = longTermKey("1700000000:alice", "example.org", "secret");
-  it("the long-term key is MD5(username:realm:password)", () => {
+  it("is a 20-byte HMAC-SHA1 keyed with MD5(username:realm:password)", () => {
     expect(toHex(key)).toHaveLength(32);
     expect(() => MessageIntegrity.decode(new Uint8Array(19), ctx)).toThrow(AttributeValueError);
-    expect(() => Fingerprint.decode(new Uint8Array(3), ctx)).toThrow(AttributeValueError);
+    expect(MessageIntegrity.decode(new Uint8Array(20), ctx)).toHaveLength(20);
   });
   it("verifies what the builder signs, with and without a trailing FINGERPRINT", () => {
     for (const fingerprint of [false, true]) {
@@ -31,16 +30,7 @@ describe("MESSAGE-INTEGRITY (RFC 8489 §14.5) and FINGERPRINT (§14.7)", () => {
       const message = decoded(bytes);
       expect(verifyMessageIntegrity(message, key)).toBe(true);
       expect(verifyMessageIntegrity(message, longTermKey("1700000000:alice", "example.org", "other"))).toBe(false);
-      expect(checkFingerprint(message)).toBe(fingerprint ? "ok" : "absent");
     }
-  });
-  it("a FINGERPRINT that is not last is bad", () => {
-    const bytes = new StunMessageBuilder(StunMethod.binding, StunClass.request, ctx.transactionId).build({ fingerprint: true });
-    const withTrailer = new StunMessageBuilder(StunMethod.binding, StunClass.request, ctx.transactionId)
-      .addRaw(0x8028, bytes.subarray(24, 28))
-      .add(Username, "x")
-      .build();
-    expect(checkFingerprint(decoded(withTrailer))).toBe("bad");
   });
   it("a message without MESSAGE-INTEGRITY does not verify", () => {
     const bytes = new StunMessageBuilder(StunMethod.binding, StunClass.request, ctx.transactionId).build();
