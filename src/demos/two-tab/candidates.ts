@@ -1,0 +1,110 @@
+/**
+ * Rows of the candidate tables: each candidate split into the fields RFC 8839 §5.1 defines, its
+ * priority split into type preference, local preference and component (RFC 8445 §5.1.2.1), the
+ * STUN/TURN server that produced it and when it was gathered. The experiments decide here which
+ * local candidates are sent to the other tab.
+ */
+import { parseCandidate } from "../../shared/ice/candidate.ts";
+import { splitPriority } from "../../shared/ice/priority.ts";
+import { candidateLinkId } from "../../shared/sdp/candidate-link.ts";
+
+export type CandidateType = "host" | "srflx" | "prflx" | "relay";
+export type Side = "local" | "remote";
+
+export interface CandidateRow {
+  linkId: string;
+  side: Side;
+  type: CandidateType;
+  protocol: string;
+  address: string;
+  port: number;
+  relatedAddress?: string;
+  relatedPort?: number;
+  foundation: string;
+  component: number;
+  priority: number;
+  typePreference: number;
+  localPreference: number;
+  componentId: number;
+  tcpType?: string;
+  /** The STUN or TURN URL that produced it (local srflx/relay candidates). */
+  url?: string;
+  /** Milliseconds from the start of gathering (local) or of the run (remote). */
+  atMs?: number;
+  /** Local candidates: whether it was sent to the other tab (false = dropped by an experiment). */
+  sent?: boolean;
+  /** Where this row came from: trickled, inside a description, or learnt from checks (stats). */
+  source: "trickle" | "sdp" | "stats";
+  raw: string;
+}
+
+export interface DropRules {
+  dropHost: boolean;
+  dropSrflx: boolean;
+}
+
+const TYPES = new Set<string>(["host", "srflx", "prflx", "relay"]);
+
+export function candidateRow(
+  side: Side,
+  raw: string,
+  extra: { url?: string | undefined; atMs?: number | undefined; sent?: boolean | undefined; source: CandidateRow["source"] },
+): CandidateRow | undefined {
+  let parsed;
+  try {
+    parsed = parseCandidate(raw);
+  } catch {
+    return undefined;
+  }
+  if (!TYPES.has(parsed.type)) return undefined;
+  const split = splitPriority(parsed.priority);
+  const row: CandidateRow = {
+    linkId: candidateLinkId(raw) ?? "cand-unknown",
+    side,
+    type: parsed.type as CandidateType,
+    protocol: parsed.protocol.toLowerCase(),
+    address: parsed.address,
+    port: parsed.port,
+    foundation: parsed.foundation,
+    component: parsed.component,
+    priority: parsed.priority,
+    typePreference: split.typePreference,
+    localPreference: split.localPreference,
+    componentId: split.componentId,
+    source: extra.source,
+    raw,
+  };
+  if (parsed.relatedAddress !== undefined && parsed.relatedAddress !== null) row.relatedAddress = parsed.relatedAddress;
+  if (parsed.relatedPort !== undefined && parsed.relatedPort !== null) row.relatedPort = parsed.relatedPort;
+  if (extra.url !== undefined) row.url = extra.url;
+  if (extra.atMs !== undefined) row.atMs = extra.atMs;
+  if (extra.sent !== undefined) row.sent = extra.sent;
+  return row;
+}
+
+/** Whether an experiment keeps this local candidate from being sent ("a network where it would not work"). */
+export function dropped(type: string, rules: DropRules): boolean {
+  return (type === "host" && rules.dropHost) || (type === "srflx" && rules.dropSrflx);
+}
+
+/** The candidate type of an a=candidate line or candidate string, without full parsing. */
+export function candidateTypeOf(line: string): string | undefined {
+  return /\styp\s+(\S+)/u.exec(line)?.[1];
+}
+
+/** Removes dropped candidates from a description (used when trickle is off: they travel inside it). */
+export function filterSdpCandidates(sdp: string, rules: DropRules): string {
+  if (!rules.dropHost && !rules.dropSrflx) return sdp;
+  return sdp
+    .split("\r\n")
+    .filter((line) => !(line.startsWith("a=candidate:") && dropped(candidateTypeOf(line) ?? "", rules)))
+    .join("\r\n");
+}
+
+/** Adds or updates a row, one per candidate (same link ID and side). */
+export function upsertRow(rows: readonly CandidateRow[], row: CandidateRow): CandidateRow[] {
+  const i = rows.findIndex((r) => r.linkId === row.linkId && r.side === row.side);
+  if (i === -1) return [...rows, row];
+  const merged = { ...row, ...rows[i], ...(row.sent !== undefined ? { sent: row.sent } : {}) };
+  return [...rows.slice(0, i), merged, ...rows.slice(i + 1)];
+}

@@ -1,0 +1,352 @@
+/**
+ * <two-tab-demo>: draws a DemoSession's state into the server-rendered markup of
+ * TwoTabDemo.astro and wires its controls. Drawing only; the behaviour is in session.ts and the
+ * pure modules beside it.
+ */
+import { annotateSdp, type AnnotatedLine } from "../../shared/sdp/annotate.ts";
+import { formatOffset } from "../../shared/timeline/model.ts";
+import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
+import type { CandidateRow } from "./candidates.ts";
+import { el, part, replaceChildren } from "./dom.ts";
+import { parseDemoParams } from "./params.ts";
+import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
+
+const DIAGRAM_DEBOUNCE_MS = 600;
+
+export class TwoTabDemoElement extends HTMLElement {
+  private session: DemoSession | undefined;
+  private frame = 0;
+  private drawn = { localSdp: "", remoteSdp: "", link: "", chat: 0, timeline: 0, diagramEvents: 0, diagram: "" };
+  private diagramTimer: ReturnType<typeof setTimeout> | undefined;
+  private diagramCount = 0;
+  private diagramVisible = false;
+  private diagramPending = false;
+
+  connectedCallback(): void {
+    if (this.session) return;
+    const params = parseDemoParams(window.location.search);
+    this.session = createDemoSession(params, () => this.schedule(), window.location);
+    this.wire(this.session);
+    this.schedule();
+    this.session.start();
+  }
+
+  private schedule(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (this.session) this.draw(this.session.state);
+    });
+  }
+
+  private wire(session: DemoSession): void {
+    const form = part<HTMLFormElement>(this, "chat-form");
+    const input = part<HTMLInputElement>(this, "chat-input");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      session.sendChat(input.value);
+      input.value = "";
+      input.focus();
+    });
+    part(this, "copy-link").addEventListener("click", () => {
+      const link = session.state.link;
+      if (link) void navigator.clipboard.writeText(link).then(() => this.announce("Link copied"), () => this.announce("Copy failed: select the link and copy it"));
+    });
+    part(this, "media").addEventListener("click", () => void session.toggleMedia());
+    part(this, "ice-restart").addEventListener("click", () => session.restartIce());
+    part(this, "reconnect").addEventListener("click", () => void session.reconnect(this.readExperiments()));
+    part(this, "export").addEventListener("click", () => {
+      const mask = part<HTMLInputElement>(this, "mask").checked;
+      const blob = new Blob([session.exportJson(mask)], { type: "application/json" });
+      const url = URL.createObjectURL(blob);
+      const a = el("a", { href: url, download: `two-tab-session${mask ? "-masked" : ""}.json` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+    // Cross-links: a candidate link in the SDP moves focus to its table row, and back.
+    this.addEventListener("click", (event) => {
+      const target = event.target instanceof Element ? event.target.closest<HTMLAnchorElement>("a[data-jump]") : null;
+      if (!target) return;
+      const destination = document.getElementById(target.dataset["jump"] ?? "");
+      if (!destination) return;
+      event.preventDefault();
+      destination.closest("details")?.setAttribute("open", "");
+      destination.scrollIntoView({ block: "center" });
+      destination.focus();
+    });
+    part(this, "timeline-list").closest("details")?.addEventListener("toggle", () => {
+      this.drawn.timeline = -1;
+      if (this.session) this.drawTimeline(this.session.state);
+    });
+    const experiments = part(this, "experiments");
+    const relay = experiments.querySelector<HTMLInputElement>("input[name=relayOnly]");
+    if (relay) relay.checked = session.state.experiments.relayOnly;
+    new IntersectionObserver((entries) => {
+      this.diagramVisible = entries.some((e) => e.isIntersecting);
+      if (this.diagramVisible && this.diagramPending) this.drawDiagramSoon(false);
+    }).observe(part(this, "diagram-box"));
+    new MutationObserver(() => this.drawDiagramSoon(true)).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  }
+
+  private readExperiments(): Experiments {
+    const checked = (name: string): boolean => this.querySelector<HTMLInputElement>(`[data-part="experiments"] input[name=${name}]`)?.checked ?? false;
+    return { relayOnly: checked("relayOnly"), dropHost: checked("dropHost"), dropSrflx: checked("dropSrflx"), trickle: checked("trickle") };
+  }
+
+  private announce(text: string): void {
+    part(this, "announce").textContent = text;
+  }
+
+  private draw(state: DemoState): void {
+    if (this.dataset["phase"] !== state.phase && this.diagramPending) this.drawDiagramSoon(false);
+    this.dataset["phase"] = state.phase;
+    part(this, "status").textContent = state.status;
+    const error = part(this, "error");
+    error.hidden = state.error === undefined;
+    error.textContent = state.error ?? "";
+    part(this, "connection-state").textContent = state.connectionState;
+    part(this, "signaling-state").textContent = state.signalingState;
+    part(this, "gathering-state").textContent = state.iceGatheringState;
+    part(this, "ice-state").textContent = state.iceConnectionState;
+    part(this, "role").textContent = state.role ? `${state.role} (chosen by the server)` : "—";
+    part(this, "ice-servers").textContent =
+      state.turnMode === undefined ? "asking the server…" : state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");
+    this.drawLink(state);
+    this.drawChat(state);
+    this.drawMedia(state);
+    this.drawPairs(state);
+    this.drawCandidates(state);
+    this.drawSdp("local", state.localSdp);
+    this.drawSdp("remote", state.remoteSdp);
+    this.drawRuns(state);
+    this.drawTimeline(state);
+    part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
+    part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
+    part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;
+  }
+
+  private drawLink(state: DemoState): void {
+    if (!state.link || state.link === this.drawn.link) return;
+    this.drawn.link = state.link;
+    part<HTMLInputElement>(this, "link").value = state.link;
+    const url = new URL(window.location.href);
+    url.search = new URL(state.link).search;
+    history.replaceState(null, "", url);
+    const qr = part(this, "qr");
+    void import("qrcode").then(async (QRCode) => {
+      const svg = await QRCode.toString(state.link ?? "", { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+      // The SVG comes from the QR library, built from our own link, not from anything received.
+      qr.innerHTML = svg;
+      qr.querySelector("svg")?.setAttribute("role", "img");
+      qr.querySelector("svg")?.setAttribute("aria-label", "QR code of the room link, for a phone's camera");
+    });
+  }
+
+  private drawChat(state: DemoState): void {
+    const log = part(this, "chat-log");
+    for (const line of state.chat.slice(this.drawn.chat)) {
+      const who = line.from === "me" ? "You" : line.from === "peer" ? "Other tab" : "Note";
+      log.append(el("li", { class: `chat-${line.from}` }, el("span", { class: "chat-who" }, `${who}: `), line.text));
+    }
+    this.drawn.chat = state.chat.length;
+  }
+
+  private drawMedia(state: DemoState): void {
+    const button = part<HTMLButtonElement>(this, "media");
+    button.textContent = state.localStream ? "Turn camera and microphone off" : "Turn on camera and microphone";
+    button.setAttribute("aria-pressed", String(state.localStream !== undefined));
+    const local = part<HTMLVideoElement>(this, "local-video");
+    const remote = part<HTMLVideoElement>(this, "remote-video");
+    if (local.srcObject !== (state.localStream ?? null)) local.srcObject = state.localStream ?? null;
+    if (remote.srcObject !== (state.remoteStream ?? null)) remote.srcObject = state.remoteStream ?? null;
+    local.hidden = !state.localStream;
+    remote.hidden = !state.remoteStream;
+    const error = part(this, "media-error");
+    error.hidden = state.mediaError === undefined;
+    error.textContent = state.mediaError ?? "";
+  }
+
+  private drawPairs(state: DemoState): void {
+    const selected = state.pairs.selected;
+    const box = part(this, "selected-pair");
+    if (selected) box.setAttribute("data-local-type", selected.local.type);
+    else box.removeAttribute("data-local-type");
+    if (selected) box.setAttribute("data-remote-type", selected.remote.type);
+    else box.removeAttribute("data-remote-type");
+    part(this, "why").textContent = state.why || "No pair selected yet.";
+    part(this, "role-note").textContent = state.pairs.role ? `This tab is the ${state.pairs.role} agent.` : "";
+    const rows = state.pairs.pairs.map((p) =>
+      el(
+        "tr",
+        { class: p.selected ? "selected" : undefined, "aria-current": p.selected ? "true" : undefined },
+        el("td", {}, `${p.local.type} ${p.local.address ?? ""}:${p.local.port ?? ""}`),
+        el("td", {}, `${p.remote.type} ${p.remote.address ?? ""}:${p.remote.port ?? ""}`),
+        el("td", {}, p.state),
+        el("td", {}, p.nominated ? "yes" : "no"),
+        el("td", { class: "num" }, p.priority?.toString() ?? "?"),
+        el("td", { class: "num" }, `${p.requestsSent}/${p.responsesReceived}`),
+        el("td", { class: "num" }, `${p.requestsReceived}/${p.responsesSent}`),
+        el("td", { class: "num" }, p.rttMs === undefined ? "—" : p.rttMs.toFixed(1)),
+        el("td", { class: "num" }, `${p.bytesSent}/${p.bytesReceived}`),
+      ),
+    );
+    replaceChildren(part(this, "pairs"), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 9 }, "No pairs yet."))]));
+  }
+
+  private candidateCells(row: CandidateRow): HTMLTableRowElement {
+    const id = `${row.side}-${row.linkId}`;
+    return el(
+      "tr",
+      { id, tabindex: -1, "data-candidate-type": row.type, "data-side": row.side, class: row.sent === false ? "dropped" : undefined },
+      el("td", {}, row.type),
+      el("td", {}, row.protocol + (row.tcpType ? ` (${row.tcpType})` : "")),
+      el("td", {}, row.address),
+      el("td", { class: "num" }, row.port),
+      el("td", {}, row.relatedAddress === undefined ? "—" : `${row.relatedAddress}:${row.relatedPort ?? "?"}`),
+      el("td", {}, row.foundation),
+      el("td", { class: "num" }, row.component),
+      el("td", { class: "num" }, el("span", { title: `${row.priority} = 2^24×${row.typePreference} + 2^8×${row.localPreference} + (256 − ${row.componentId})` }, `${row.typePreference} | ${row.localPreference} | ${row.componentId}`)),
+      el("td", {}, row.url ?? (row.source === "stats" ? "learnt from checks" : "—")),
+      el("td", { class: "num" }, row.atMs === undefined ? "—" : `${row.atMs} ms`),
+      el("td", {}, row.side === "local" ? (row.sent === false ? "dropped (experiment)" : "sent") : row.source, " ", el("a", { href: `#${row.side}-sdp-${row.linkId}`, "data-jump": `${row.side}-sdp-${row.linkId}` }, "SDP line")),
+    );
+  }
+
+  private drawCandidates(state: DemoState): void {
+    for (const side of ["local", "remote"] as const) {
+      const rows = state.candidates.filter((c) => c.side === side).map((c) => this.candidateCells(c));
+      replaceChildren(part(this, `${side}-candidates`), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 11 }, "None yet."))]));
+    }
+  }
+
+  private sdpLine(side: "local" | "remote", line: AnnotatedLine): HTMLLIElement {
+    const id = line.candidateId ? `${side}-sdp-${line.candidateId}` : undefined;
+    return el(
+      "li",
+      { id, tabindex: id ? -1 : undefined },
+      el(
+        "details",
+        { class: "sdp-line" },
+        el("summary", { title: line.explanation }, el("code", {}, line.text)),
+        el("p", {}, line.explanation, line.reference ? el("span", { class: "ref" }, ` (${line.reference})`) : undefined),
+        line.candidateId ? el("a", { href: `#${side}-${line.candidateId}`, "data-jump": `${side}-${line.candidateId}` }, "Show this candidate in the table") : undefined,
+      ),
+    );
+  }
+
+  private drawSdp(side: "local" | "remote", sdp: string | undefined): void {
+    if ((sdp ?? "") === this.drawn[`${side}Sdp`]) return;
+    this.drawn[`${side}Sdp`] = sdp ?? "";
+    const box = part(this, `${side}-sdp`);
+    if (!sdp) {
+      replaceChildren(box, el("p", {}, side === "local" ? "No description yet." : "Nothing received yet."));
+      return;
+    }
+    const open = new Set([...box.querySelectorAll<HTMLDetailsElement>("details.sdp-section")].filter((d) => d.open).map((d) => d.dataset["section"]));
+    const annotated = annotateSdp(sdp);
+    replaceChildren(
+      box,
+      ...annotated.sections.map((section) => {
+        const key = String(section.section);
+        return el(
+          "details",
+          { class: "sdp-section", "data-section": key, open: section.section === "session" || open.has(key) },
+          el("summary", {}, section.summary),
+          el("ol", { class: "sdp-lines", start: section.lines[0]?.number }, ...section.lines.map((line) => this.sdpLine(side, line))),
+        );
+      }),
+      el("details", { class: "sdp-raw" }, el("summary", {}, "Raw text"), el("pre", {}, sdp)),
+    );
+  }
+
+  private drawRuns(state: DemoState): void {
+    const rows = state.runs.map((run) =>
+      el(
+        "tr",
+        {},
+        el("td", { class: "num" }, run.n),
+        el("td", {}, run.kind === "connect" ? "connect" : "ICE restart"),
+        el("td", {}, run.settings),
+        el("td", { class: "num" }, run.connectMs === undefined ? "…" : `${run.connectMs} ms`),
+        el("td", { class: "num" }, run.channelMs === undefined ? (run.kind === "connect" ? "…" : "—") : `${run.channelMs} ms`),
+      ),
+    );
+    replaceChildren(part(this, "runs"), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 5 }, "No runs yet."))]));
+  }
+
+  private drawTimeline(state: DemoState): void {
+    if (state.timeline.length !== this.drawn.diagramEvents) {
+      this.drawn.diagramEvents = state.timeline.length;
+      this.drawDiagramSoon(false);
+    }
+    // The list is long and folded by default: build it only while it is open.
+    const list = part(this, "timeline-list");
+    if (!list.closest("details")?.open || state.timeline.length === this.drawn.timeline) return;
+    this.drawn.timeline = state.timeline.length;
+    const first = state.timeline[0];
+    replaceChildren(
+      part(this, "timeline-list"),
+      ...state.timeline.map((event) =>
+        el(
+          "li",
+          { class: `tl-${event.side}` },
+          el("span", { class: "tl-time" }, formatOffset(event, first)),
+          " ",
+          el("span", { class: "tl-side" }, event.side === "local" ? "this tab" : "other tab"),
+          " ",
+          event.label,
+          event.detail ? el("span", { class: "tl-detail" }, ` — ${event.detail}`) : undefined,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Mermaid is heavy (a large import, then layout). It waits until the connection attempt is
+   * over, the diagram is on screen and the browser is idle, so drawing never delays the
+   * negotiation it is drawing (two tabs of one browser can share a renderer thread).
+   */
+  private drawDiagramSoon(force: boolean): void {
+    if (this.diagramTimer !== undefined) clearTimeout(this.diagramTimer);
+    this.diagramTimer = setTimeout(() => {
+      if (this.session?.state.phase === "negotiating" || !this.diagramVisible) {
+        this.diagramPending = true;
+        return;
+      }
+      this.diagramPending = false;
+      requestIdleCallback(() => void this.drawDiagram(force), { timeout: 2000 });
+    }, DIAGRAM_DEBOUNCE_MS);
+  }
+
+  private async drawDiagram(force: boolean): Promise<void> {
+    const state = this.session?.state;
+    if (!state || state.timeline.length === 0) return;
+    // The diagram shows the latest run (from the second peer's arrival); the list below has everything.
+    const runStart = state.runs[state.runs.length - 1]?.startedAt ?? -Infinity;
+    const firstOfRun = state.timeline.findIndex((e) => e.at >= runStart - 1000);
+    const events = firstOfRun === -1 ? state.timeline : state.timeline.slice(firstOfRun);
+    const source = toSequenceDiagram(events);
+    if (!force && source === this.drawn.diagram) return;
+    this.drawn.diagram = source;
+    const canvas = part(this, "diagram");
+    part(this, "diagram-source").textContent = source;
+    try {
+      // Mermaid is large: it is loaded only on this page, and only once there is a timeline.
+      const { default: mermaid } = await import("mermaid");
+      mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: document.documentElement.dataset["theme"] === "dark" ? "dark" : "default" });
+      this.diagramCount += 1;
+      const { svg } = await mermaid.render(`two-tab-diagram-${this.diagramCount}`, source);
+      canvas.innerHTML = svg;
+      canvas.dataset["rendered"] = "true";
+    } catch (error) {
+      canvas.textContent = `The diagram could not be drawn (${error instanceof Error ? error.message : String(error)}); the list below has every step.`;
+      canvas.dataset["rendered"] = "error";
+    }
+  }
+}
+
+export function defineTwoTabDemo(): void {
+  if (!customElements.get("two-tab-demo")) customElements.define("two-tab-demo", TwoTabDemoElement);
+}

@@ -1,0 +1,690 @@
+/**
+ * One tab's side of the two-tab demo: signaling through the site's server, an RTCPeerConnection
+ * negotiated with the W3C "perfect negotiation" pattern, trickle ICE, a data channel for chat and
+ * for sharing the timeline, optional camera/microphone, and getStats() polling for the pairs.
+ * Everything observable goes into `state`; the page (demo-element.ts) only draws it.
+ */
+import type { RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
+import type { IceConfig } from "../../shared/ice-config.ts";
+import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, upsertRow, type CandidateRow } from "./candidates.ts";
+import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
+import { exportSession } from "./export.ts";
+import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
+import { roomLink, type DemoParams } from "./params.ts";
+import * as signaling from "./signaling-client.ts";
+
+export interface Experiments {
+  relayOnly: boolean;
+  dropHost: boolean;
+  dropSrflx: boolean;
+  trickle: boolean;
+}
+
+export interface ChatLine {
+  from: "me" | "peer" | "system";
+  text: string;
+}
+
+export interface Run {
+  n: number;
+  kind: "connect" | "ice-restart";
+  settings: string;
+  /** Milliseconds from the run's start (second peer's arrival, or the restart click) to connected. */
+  connectMs?: number;
+  /** ... to the data channel opening (connect runs). */
+  channelMs?: number;
+  startedAt: number;
+}
+
+export type Phase = "connecting" | "waiting" | "negotiating" | "connected" | "peer-left" | "room-full" | "error";
+
+export interface DemoState {
+  phase: Phase;
+  status: string;
+  error: string | undefined;
+  roomId: string | undefined;
+  link: string | undefined;
+  role: Role | undefined;
+  signalingConnected: boolean;
+  connectionState: string;
+  signalingState: string;
+  iceGatheringState: string;
+  iceConnectionState: string;
+  localSdp: string | undefined;
+  remoteSdp: string | undefined;
+  candidates: CandidateRow[];
+  pairs: PairsView;
+  why: string;
+  chat: ChatLine[];
+  channelOpen: boolean;
+  timeline: TimelineEvent[];
+  runs: Run[];
+  experiments: Experiments;
+  iceServerUrls: string[];
+  turnMode: IceConfig["turn"]["mode"] | undefined;
+  localStream: MediaStream | undefined;
+  remoteStream: MediaStream | undefined;
+  mediaError: string | undefined;
+}
+
+export interface DemoSession {
+  readonly state: DemoState;
+  start(): void;
+  sendChat(text: string): void;
+  toggleMedia(): Promise<void>;
+  restartIce(): void;
+  /** Leaves and rejoins the room with new experiment settings: a fresh connection, a new run. */
+  reconnect(experiments: Experiments): Promise<void>;
+  exportJson(maskAddresses: boolean): string;
+}
+
+interface Peer {
+  pc: RTCPeerConnection;
+  peerId: string;
+  polite: boolean;
+  initiator: boolean;
+  channel: RTCDataChannel | undefined;
+  gatheringStartedAt: number;
+  handle(message: { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null }): Promise<void>;
+  stopStats(): void;
+  selectedPairId: string | undefined;
+}
+
+const STATS_INTERVAL_MS = 1000;
+
+export function createDemoSession(params: DemoParams, onChange: (state: DemoState) => void, location: { origin: string; pathname: string }): DemoSession {
+  const state: DemoState = {
+    phase: "connecting",
+    status: "Connecting to the signaling server…",
+    error: undefined,
+    roomId: undefined,
+    link: undefined,
+    role: undefined,
+    signalingConnected: false,
+    connectionState: "new",
+    signalingState: "stable",
+    iceGatheringState: "new",
+    iceConnectionState: "new",
+    localSdp: undefined,
+    remoteSdp: undefined,
+    candidates: [],
+    pairs: { pairs: [], selected: undefined, role: undefined },
+    why: "",
+    chat: [],
+    channelOpen: false,
+    timeline: [],
+    runs: [],
+    experiments: { relayOnly: params.policy === "relay", dropHost: false, dropSrflx: false, trickle: true },
+    iceServerUrls: [],
+    turnMode: undefined,
+    localStream: undefined,
+    remoteStream: undefined,
+    mediaError: undefined,
+  };
+
+  let socket: signaling.SignalingSocket | undefined;
+  let iceConfigPromise: Promise<IceConfig | undefined> = Promise.resolve(undefined);
+  let peerPromise: Promise<Peer | undefined> = Promise.resolve(undefined);
+  let peer: Peer | undefined;
+  let sync: ClockSync | undefined;
+  const localEvents: TimelineEvent[] = [];
+  let remoteEvents: TimelineEvent[] = [];
+  let sharedCount = 0;
+  let currentRun: Run | undefined;
+  let lastStats: StatsEntry[] = [];
+  let joinedOnce = false;
+
+  const changed = (): void => onChange(state);
+  const localNow = (): number => performance.timeOrigin + performance.now();
+  /** Now, on the signaling server's clock (both tabs' timelines use it). */
+  const now = (): number => localNow() + (sync?.offset ?? 0);
+
+  const noteSync = (sentAt: number, serverTime: number): void => {
+    sync = betterSync(sync, sentAt, serverTime, localNow());
+  };
+
+  function shareTimeline(): void {
+    const channel = peer?.channel;
+    if (channel?.readyState !== "open" || sharedCount >= localEvents.length) return;
+    send(channel, { t: "timeline", events: localEvents.slice(sharedCount, sharedCount + 500) });
+    sharedCount = Math.min(localEvents.length, sharedCount + 500);
+  }
+
+  /** Timeline events go to the other tab in small batches, not one data channel message each. */
+  let shareTimer: ReturnType<typeof setTimeout> | undefined;
+  function shareSoon(): void {
+    if (shareTimer !== undefined) return;
+    shareTimer = setTimeout(() => {
+      shareTimer = undefined;
+      shareTimeline();
+    }, 100);
+  }
+
+  function record(kind: TimelineEvent["kind"], label: string, extra: Partial<Pick<TimelineEvent, "detail" | "message">> = {}): void {
+    const event: TimelineEvent = { side: "local", at: now(), kind, label: label.slice(0, 200), ...extra };
+    if (event.detail !== undefined) event.detail = event.detail.slice(0, 2000);
+    localEvents.push(event);
+    state.timeline = insertEvent(state.timeline, event);
+    shareSoon();
+    changed();
+  }
+
+  function send(channel: RTCDataChannel, message: ChannelMessage): void {
+    try {
+      channel.send(JSON.stringify(message));
+    } catch {
+      // The channel closed between the check and the send; the peer-left path reports it.
+    }
+  }
+
+  function setStatus(phase: Phase, status: string, error?: string): void {
+    state.phase = phase;
+    state.status = status;
+    state.error = error;
+    changed();
+  }
+
+  function settingsLabel(e: Experiments): string {
+    const parts = [e.relayOnly ? "relay-only" : "all candidates", e.trickle ? "trickle" : "no trickle"];
+    if (e.dropHost) parts.push("host dropped");
+    if (e.dropSrflx) parts.push("srflx dropped");
+    return parts.join(", ");
+  }
+
+  function startRun(kind: Run["kind"]): void {
+    currentRun = { n: state.runs.length + 1, kind, settings: settingsLabel(state.experiments), startedAt: now() };
+    state.runs = [...state.runs, currentRun];
+  }
+
+  function finishRun(field: "connectMs" | "channelMs"): void {
+    if (!currentRun || currentRun[field] !== undefined) return;
+    currentRun[field] = Math.round(now() - currentRun.startedAt);
+    state.runs = [...state.runs];
+  }
+
+  async function relayDescription(description: RTCSessionDescription | null): Promise<void> {
+    if (!socket || !description) return;
+    const sentAt = localNow();
+    const sdp = state.experiments.trickle ? description.sdp : filterSdpCandidates(description.sdp, state.experiments);
+    const type = description.type;
+    state.localSdp = sdp;
+    const result: RelayResult = await signaling.sendDescription(socket, { description: { type, sdp } });
+    noteSync(sentAt, result.serverTime);
+    record("signal", type, { message: { direction: "sent", type, size: result.size } });
+  }
+
+  async function waitForGathering(pc: RTCPeerConnection): Promise<void> {
+    if (pc.iceGatheringState === "complete") return;
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (pc.iceGatheringState !== "complete") return;
+        pc.removeEventListener("icegatheringstatechange", check);
+        resolve();
+      };
+      pc.addEventListener("icegatheringstatechange", check);
+    });
+  }
+
+  function addRemoteCandidatesFromSdp(sdp: string): void {
+    for (const line of sdp.split(/\r?\n/u)) {
+      if (!line.startsWith("a=candidate:")) continue;
+      const row = candidateRow("remote", line.slice(2), { source: "sdp" });
+      if (row) state.candidates = upsertRow(state.candidates, row);
+    }
+  }
+
+  function localCandidateFromStats(entry: StatsEntry): void {
+    const address = typeof entry["address"] === "string" ? entry["address"] : undefined;
+    const port = typeof entry["port"] === "number" ? entry["port"] : undefined;
+    const url = typeof entry["url"] === "string" ? entry["url"] : undefined;
+    if (address === undefined || port === undefined || url === undefined) return;
+    state.candidates = state.candidates.map((row) =>
+      row.side === "local" && row.url === undefined && row.address === address && row.port === port ? { ...row, url } : row,
+    );
+  }
+
+  function remoteCandidateFromStats(entry: StatsEntry): void {
+    const type = entry["candidateType"];
+    const address = entry["address"];
+    const port = entry["port"];
+    if (typeof type !== "string" || typeof address !== "string" || typeof port !== "number") return;
+    const known = state.candidates.some((row) => row.side === "remote" && row.address === address && row.port === port);
+    if (known) return;
+    const protocol = typeof entry["protocol"] === "string" ? entry["protocol"] : "udp";
+    const priority = typeof entry["priority"] === "number" ? entry["priority"] : 0;
+    const foundation = typeof entry["foundation"] === "string" && entry["foundation"] !== "" ? entry["foundation"] : "0";
+    const row = candidateRow("remote", `candidate:${foundation} 1 ${protocol} ${priority} ${address} ${port} typ ${type}`, { source: "stats" });
+    if (row) state.candidates = upsertRow(state.candidates, row);
+  }
+
+  async function pollStats(current: Peer): Promise<void> {
+    if (current.pc.connectionState === "closed") return;
+    // Descriptions grow as trickled candidates are added; show them as they are now.
+    const local = current.pc.localDescription?.sdp;
+    if (local) state.localSdp = state.experiments.trickle ? local : filterSdpCandidates(local, state.experiments);
+    const remote = current.pc.remoteDescription?.sdp;
+    if (remote) state.remoteSdp = remote;
+    const report = await current.pc.getStats();
+    lastStats = [...report.values()].map((entry: StatsEntry) => ({ ...entry }));
+    for (const entry of lastStats) {
+      if (entry.type === "local-candidate") localCandidateFromStats(entry);
+      if (entry.type === "remote-candidate") remoteCandidateFromStats(entry);
+    }
+    // Before the stats say so, assume the usual: the tab that sent the first offer controls (RFC 8445 §6.1.1, JSEP).
+    state.pairs = readPairs(lastStats, current.initiator ? "controlling" : "controlled");
+    state.why = whyItWon(state.pairs, state.experiments.relayOnly ? "relay" : "all");
+    const selected = state.pairs.selected;
+    if (selected && selected.id !== current.selectedPairId) {
+      current.selectedPairId = selected.id;
+      record("selected-pair", `selected pair ${selected.local.type}/${selected.remote.type}`, {
+        detail: `${selected.local.address ?? "?"}:${selected.local.port ?? "?"} ↔ ${selected.remote.address ?? "?"}:${selected.remote.port ?? "?"}`,
+      });
+      if (currentRun?.kind === "ice-restart") finishRun("connectMs");
+    }
+    changed();
+  }
+
+  function setupChannel(current: Peer, channel: RTCDataChannel): void {
+    current.channel = channel;
+    channel.addEventListener("open", () => {
+      if (peer !== current) return;
+      state.channelOpen = true;
+      finishRun("channelMs");
+      // record() also shares every event the other tab has not seen yet.
+      record("data-channel", "data channel open");
+    });
+    channel.addEventListener("close", () => {
+      if (peer !== current) return;
+      state.channelOpen = false;
+      changed();
+    });
+    channel.addEventListener("message", (event: MessageEvent<unknown>) => {
+      if (peer !== current) return;
+      const message = parseChannelMessage(event.data);
+      if (!message) return;
+      if (message.t === "chat") {
+        state.chat = [...state.chat, { from: "peer", text: message.text }];
+      } else {
+        const received = fromOtherTab(message.events);
+        remoteEvents = [...remoteEvents, ...received];
+        state.timeline = received.length > 20 ? mergeTimelines(localEvents, remoteEvents) : received.reduce((all, e) => insertEvent(all, e), state.timeline);
+      }
+      changed();
+    });
+  }
+
+  async function createPeer(peerId: string, initiator: boolean): Promise<Peer | undefined> {
+    const config = await iceConfigPromise;
+    const iceServers: RTCIceServer[] = (config?.iceServers ?? []).map((s) => ({
+      urls: s.urls,
+      ...(s.username !== undefined ? { username: s.username } : {}),
+      ...(s.credential !== undefined ? { credential: s.credential } : {}),
+    }));
+    if (state.experiments.relayOnly && !(config?.iceServers ?? []).some((s) => s.urls.some((u) => u.startsWith("turn")))) {
+      setStatus("error", "Relay-only needs a TURN server", "Relay-only mode needs a TURN server, and this server offers none (its built-in STUN/TURN server is off or not built yet).");
+    }
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: state.experiments.relayOnly ? "relay" : "all" });
+    let makingOffer = false;
+    let ignoreOffer = false;
+    let isSettingRemoteAnswerPending = false;
+    const polite = state.role === "polite";
+
+    const current: Peer = {
+      pc,
+      peerId,
+      polite,
+      initiator,
+      channel: undefined,
+      gatheringStartedAt: now(),
+      selectedPairId: undefined,
+      stopStats: () => undefined,
+      // The W3C perfect negotiation pattern (WebRTC 1.0 §10.7), including the
+      // isSettingRemoteAnswerPending fix (w3c/webrtc-pc#2572): while an answer is being applied
+      // the signaling state is not yet "stable", but an offer arriving then is no collision.
+      async handle({ description, candidate }) {
+        try {
+          if (description) {
+            const readyForOffer = !makingOffer && (pc.signalingState === "stable" || isSettingRemoteAnswerPending);
+            const offerCollision = description.type === "offer" && !readyForOffer;
+            ignoreOffer = !polite && offerCollision;
+            if (ignoreOffer) {
+              record("note", "ignored a colliding offer (impolite peer)");
+              return;
+            }
+            isSettingRemoteAnswerPending = description.type === "answer";
+            await pc.setRemoteDescription(description); // a polite peer rolls back its own offer implicitly
+            isSettingRemoteAnswerPending = false;
+            state.remoteSdp = description.sdp;
+            if (description.sdp) addRemoteCandidatesFromSdp(description.sdp);
+            if (description.type === "offer") {
+              await pc.setLocalDescription();
+              if (!state.experiments.trickle) await waitForGathering(pc);
+              await relayDescription(pc.localDescription);
+            }
+          } else if (candidate !== undefined) {
+            try {
+              await pc.addIceCandidate(candidate ?? undefined);
+            } catch (error) {
+              if (!ignoreOffer) throw error;
+            }
+          }
+        } catch (error) {
+          record("error", `negotiation error: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    };
+
+    pc.addEventListener("negotiationneeded", () => {
+      void (async () => {
+        try {
+          makingOffer = true;
+          await pc.setLocalDescription();
+          if (!state.experiments.trickle) await waitForGathering(pc);
+          await relayDescription(pc.localDescription);
+        } catch (error) {
+          record("error", `could not send offer: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          makingOffer = false;
+        }
+      })();
+    });
+
+    pc.addEventListener("icecandidate", (event: RTCPeerConnectionIceEvent) => {
+      if (peer !== current) return;
+      const candidate = event.candidate;
+      if (!candidate) {
+        if (state.experiments.trickle && socket) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
+        return;
+      }
+      if (candidate.candidate === "") return;
+      const type = candidateTypeOf(candidate.candidate) ?? "?";
+      const drop = dropped(type, state.experiments);
+      const url = (candidate as RTCIceCandidate & { url?: string }).url ?? (event as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? undefined;
+      const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs: Math.round(now() - current.gatheringStartedAt), sent: !drop, source: "trickle" });
+      if (row) state.candidates = upsertRow(state.candidates, row);
+      const where = row ? `${row.protocol} ${row.address}:${row.port}` : "";
+      if (drop) {
+        record("candidate", `dropped ${type} ${where} (experiment)`);
+        return;
+      }
+      if (!state.experiments.trickle || !socket) {
+        record("candidate", `gathered ${type} ${where}`);
+        return;
+      }
+      const sentAt = localNow();
+      const init = candidate.toJSON();
+      const message = {
+        candidate: {
+          candidate: init.candidate ?? "",
+          sdpMid: init.sdpMid ?? null,
+          sdpMLineIndex: init.sdpMLineIndex ?? null,
+          ...(init.usernameFragment !== undefined ? { usernameFragment: init.usernameFragment } : {}),
+        },
+      };
+      signaling.sendCandidate(socket, message).then(
+        (result) => {
+          noteSync(sentAt, result.serverTime);
+          record("signal", `candidate ${type} ${where}`, { message: { direction: "sent", type: `candidate (${type})`, size: result.size } });
+        },
+        (error: unknown) => record("error", `candidate not relayed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
+
+    pc.addEventListener("icecandidateerror", (event: Event) => {
+      const e = event as RTCPeerConnectionIceErrorEvent;
+      // 701 is routinely reported for servers that cannot be reached on one interface or address
+      // family; gathering goes on with the other servers and interfaces.
+      record("error", `candidate error ${e.errorCode} from ${e.url}: ${e.errorText}${e.errorCode === 701 ? " (usually harmless)" : ""}`);
+    });
+
+    const onState = (name: "signalingState" | "iceGatheringState" | "iceConnectionState" | "connectionState"): void => {
+      if (peer !== current) return;
+      state[name] = pc[name];
+      record("state", `${name}: ${pc[name]}`);
+      if (name === "connectionState" && pc.connectionState === "connected") {
+        finishRun("connectMs");
+        setStatus("connected", "Connected: the two tabs now talk directly (or through the TURN relay), not through the signaling server.");
+        void pollStats(current);
+      }
+      if (name === "connectionState" && pc.connectionState === "failed") {
+        setStatus("error", "The connection failed", "ICE found no working pair. If an experiment dropped candidates, that is what it simulates: try relay-only or turn the drop switches off.");
+      }
+    };
+    pc.addEventListener("signalingstatechange", () => onState("signalingState"));
+    pc.addEventListener("icegatheringstatechange", () => onState("iceGatheringState"));
+    pc.addEventListener("iceconnectionstatechange", () => onState("iceConnectionState"));
+    pc.addEventListener("connectionstatechange", () => onState("connectionState"));
+    pc.addEventListener("track", (event: RTCTrackEvent) => {
+      if (peer !== current) return;
+      state.remoteStream = event.streams[0] ?? new MediaStream([event.track]);
+      record("media", `remote ${event.track.kind} track`);
+    });
+    pc.addEventListener("datachannel", (event: RTCDataChannelEvent) => setupChannel(current, event.channel));
+
+    const timer = setInterval(() => void pollStats(current).catch(() => undefined), STATS_INTERVAL_MS);
+    current.stopStats = () => clearInterval(timer);
+
+    peer = current;
+    sharedCount = 0; // a new peer has seen none of this tab's timeline
+    state.connectionState = pc.connectionState;
+    state.signalingState = pc.signalingState;
+    state.iceGatheringState = pc.iceGatheringState;
+    state.iceConnectionState = pc.iceConnectionState;
+    state.localSdp = undefined;
+    state.remoteSdp = undefined;
+    state.candidates = [];
+    state.pairs = { pairs: [], selected: undefined, role: undefined };
+    state.why = "";
+    setStatus("negotiating", "A second peer is here: exchanging offer, answer and candidates through the server…");
+    if (state.localStream) for (const track of state.localStream.getTracks()) pc.addTrack(track, state.localStream);
+    // The newcomer opens the data channel; adding it fires negotiationneeded, so the newcomer
+    // makes the offer and the peer that waited answers (no glare in the common case).
+    if (initiator) setupChannel(current, pc.createDataChannel("chat"));
+    return current;
+  }
+
+  function closePeer(): void {
+    const current = peer;
+    peer = undefined;
+    if (!current) return;
+    current.stopStats();
+    current.channel?.close();
+    current.pc.close();
+    state.connectionState = "closed";
+    state.channelOpen = false;
+    state.remoteStream = undefined;
+  }
+
+  function errorText(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+  }
+
+  async function doJoin(roomId: string | undefined): Promise<void> {
+    if (!socket) return;
+    const sentAt = localNow();
+    let result;
+    try {
+      result = await signaling.join(socket, roomId);
+    } catch (error) {
+      if (error instanceof signaling.SignalingRefused && error.code === "room-full") {
+        setStatus("room-full", "This room is full", "This room already has two peers. Open the demo without a room link to start a new room.");
+      } else {
+        setStatus("error", "Could not join the room", errorText(error));
+      }
+      record("error", `join refused: ${errorText(error)}`);
+      return;
+    }
+    noteSync(sentAt, result.serverTime);
+    joinedOnce = true;
+    state.roomId = result.roomId;
+    state.role = result.role;
+    state.link = roomLink(location.origin, location.pathname, result.roomId, state.experiments.relayOnly ? "relay" : "all");
+    record("join", `joined room as ${result.role} peer`);
+    if (result.peer) {
+      startRun("connect");
+      const peerId = result.peer.peerId;
+      peerPromise = createPeer(peerId, true);
+      await peerPromise;
+    } else {
+      setStatus("waiting", "Waiting for a second peer: open the link below in another tab or on another device.");
+    }
+  }
+
+  function onDescription(message: { from: string; description: { type: RTCSdpType; sdp: string }; size: number }): void {
+    record("signal", message.description.type, { message: { direction: "received", type: message.description.type, size: message.size } });
+    void peerPromise.then((current) => {
+      if (current && current.peerId === message.from && peer === current) void current.handle({ description: message.description });
+    });
+  }
+
+  function onCandidate(message: RelayedCandidate): void {
+    const c = message.candidate;
+    const init: RTCIceCandidateInit | null = c
+      ? {
+          candidate: c.candidate,
+          ...(c.sdpMid !== undefined ? { sdpMid: c.sdpMid } : {}),
+          ...(c.sdpMLineIndex !== undefined ? { sdpMLineIndex: c.sdpMLineIndex } : {}),
+          ...(c.usernameFragment !== undefined ? { usernameFragment: c.usernameFragment } : {}),
+        }
+      : null;
+    const line = c?.candidate ?? "";
+    const type = line === "" ? "end-of-candidates" : `candidate (${candidateTypeOf(line) ?? "?"})`;
+    if (line !== "") {
+      const row = candidateRow("remote", line, { source: "trickle", atMs: currentRun ? Math.round(now() - currentRun.startedAt) : undefined });
+      if (row) state.candidates = upsertRow(state.candidates, row);
+    }
+    record("signal", type, { message: { direction: "received", type, size: message.size } });
+    void peerPromise.then((current) => {
+      if (current && current.peerId === message.from && peer === current) void current.handle({ candidate: init });
+    });
+  }
+
+  return {
+    state,
+    start() {
+      if (params.invalidRoom) {
+        setStatus("error", "This room link is not valid", "A room ID is 16 to 64 characters of letters, digits, - and _. Open the demo without a room to create one.");
+        return;
+      }
+      socket = signaling.connectSignaling();
+      socket.on("connect", () => {
+        state.signalingConnected = true;
+        if (!socket) return;
+        iceConfigPromise = signaling.iceConfig(socket).then(
+          (config) => {
+            state.iceServerUrls = config.iceServers.flatMap((s) => s.urls);
+            state.turnMode = config.turn.mode;
+            changed();
+            return config;
+          },
+          (error: unknown) => {
+            record("error", `no ICE servers: ${errorText(error)}`);
+            return undefined;
+          },
+        );
+        // After a dropped signaling connection the server has already removed us from the room.
+        const room = joinedOnce ? state.roomId : params.room;
+        if (joinedOnce) closePeer();
+        void doJoin(room);
+      });
+      socket.on("connect_error", (error) => {
+        state.signalingConnected = false;
+        setStatus("error", "Cannot reach the signaling server", `The page could not open a connection to this site's signaling server (${error.message}). Is the server running?`);
+      });
+      socket.on("disconnect", (reason) => {
+        state.signalingConnected = false;
+        record("error", `signaling connection lost (${reason})`);
+        setStatus(state.phase, state.status, "Lost the connection to the signaling server; reconnecting. An established peer connection keeps working without it.");
+      });
+      socket.on("peer:joined", (event) => {
+        record("peer", "peer joined");
+        startRun("connect");
+        closePeer();
+        peerPromise = createPeer(event.peerId, false);
+      });
+      socket.on("peer:left", (event) => {
+        if (peer && peer.peerId !== event.peerId) return;
+        record("peer", event.reason === "left" ? "peer left" : "peer disconnected");
+        closePeer();
+        state.chat = [...state.chat, { from: "system", text: "The other peer left." }];
+        setStatus("peer-left", "The other peer left. This room stays open: a new peer can join with the same link.");
+      });
+      socket.on("signal:description", onDescription);
+      socket.on("signal:candidate", onCandidate);
+      socket.on("error", (event) => record("error", `server refused ${event.event}: ${event.message}`));
+    },
+    sendChat(text) {
+      const trimmed = text.trim().slice(0, MAX_CHAT_LENGTH);
+      const channel = peer?.channel;
+      if (trimmed === "" || channel?.readyState !== "open") return;
+      send(channel, { t: "chat", text: trimmed });
+      state.chat = [...state.chat, { from: "me", text: trimmed }];
+      changed();
+    },
+    async toggleMedia() {
+      if (state.localStream) {
+        for (const track of state.localStream.getTracks()) track.stop();
+        const pc = peer?.pc;
+        if (pc) for (const sender of pc.getSenders()) if (sender.track) pc.removeTrack(sender);
+        state.localStream = undefined;
+        record("media", "camera and microphone off");
+        return;
+      }
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+        state.localStream = stream;
+        state.mediaError = undefined;
+        const pc = peer?.pc;
+        if (pc) for (const track of stream.getTracks()) pc.addTrack(track, stream);
+        record("media", "camera and microphone on");
+      } catch (error) {
+        state.mediaError =
+          error instanceof DOMException && error.name === "NotAllowedError"
+            ? "Camera and microphone were not allowed. The demo works without them."
+            : `No camera or microphone: ${errorText(error)}`;
+        changed();
+      }
+    },
+    restartIce() {
+      if (!peer) return;
+      startRun("ice-restart");
+      record("note", "ICE restart requested");
+      peer.pc.restartIce();
+    },
+    async reconnect(experiments) {
+      state.experiments = { ...experiments };
+      if (!socket?.connected) return;
+      const room = state.roomId;
+      closePeer();
+      try {
+        await signaling.leave(socket);
+      } catch {
+        // Not in a room (e.g. it was full): just join again.
+      }
+      record("note", `reconnecting with ${settingsLabel(experiments)}`);
+      await doJoin(room);
+    },
+    exportJson(maskAddresses) {
+      return exportSession(
+        {
+          roomId: state.roomId,
+          role: state.role,
+          experiments: state.experiments,
+          iceServers: state.iceServerUrls,
+          connectionState: state.connectionState,
+          localSdp: state.localSdp,
+          remoteSdp: state.remoteSdp,
+          candidates: state.candidates,
+          pairs: state.pairs.pairs,
+          selectedPair: state.pairs.selected?.id,
+          why: state.why,
+          runs: state.runs,
+          timeline: state.timeline,
+          stats: lastStats,
+        },
+        { maskAddresses, exportedAt: new Date().toISOString() },
+      );
+    },
+  };
+}

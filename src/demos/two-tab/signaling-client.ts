@@ -1,0 +1,62 @@
+/**
+ * The browser end of the signaling protocol (src/shared/signaling/protocol.ts).
+ *
+ * Transport: WebSocket first, long-polling only as a fallback (`tryAllTransports`). socket.io's
+ * default starts with HTTP long-polling and upgrades later; measured on this kind of machine that
+ * costs ~200 ms before the first message, and the two-tab demo is about how fast peers connect.
+ * One Node process serves the site, so the sticky sessions polling needs behind a load balancer
+ * are not a concern here; the fallback keeps the demo usable behind proxies that block WebSocket.
+ */
+import { io, type Socket } from "socket.io-client";
+import type {
+  Ack,
+  CandidateMessage,
+  ClientToServerEvents,
+  DescriptionMessage,
+  IceConfigResult,
+  JoinResult,
+  RelayResult,
+  ServerToClientEvents,
+} from "../../shared/signaling/protocol.ts";
+
+export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ACK_TIMEOUT_MS = 10_000;
+
+export class SignalingRefused extends Error {
+  override name = "SignalingRefused";
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function unwrap<T extends object>(result: Ack<T>): { ok: true } & T {
+  if (!result.ok) throw new SignalingRefused(result.error.code, result.error.message);
+  return result;
+}
+
+export function connectSignaling(): SignalingSocket {
+  return io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionAttempts: 5, timeout: 8000 });
+}
+
+export async function join(socket: SignalingSocket, roomId: string | undefined): Promise<JoinResult> {
+  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("room:join", roomId === undefined ? {} : { roomId }));
+}
+
+export async function leave(socket: SignalingSocket): Promise<void> {
+  unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("room:leave"));
+}
+
+export async function iceConfig(socket: SignalingSocket): Promise<IceConfigResult["config"]> {
+  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("ice:config")).config;
+}
+
+export async function sendDescription(socket: SignalingSocket, message: DescriptionMessage): Promise<RelayResult> {
+  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("signal:description", message));
+}
+
+export async function sendCandidate(socket: SignalingSocket, message: CandidateMessage): Promise<RelayResult> {
+  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("signal:candidate", message));
+}

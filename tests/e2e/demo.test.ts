@@ -1,0 +1,147 @@
+/**
+ * The two-tab demo in Chromium against the real server (built site + socket.io signaling +
+ * built-in STUN/TURN), through the page's public contract: /demo/?room=ID, &policy=relay and the
+ * data-testid attributes.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attachSignaling, type SignalingServer } from "../../server/signaling/index.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { collectPageErrors, launchChromium } from "./support/browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+/**
+ * server/app.ts attaches the signaling once the lead wires it in; until then the test attaches it
+ * the same way (same socket.io Server, ICE config from the app), so the page meets the real thing.
+ */
+function ensureSignaling(app: TestServer["app"]): void {
+  const io = app.realtime.io as unknown as SignalingServer;
+  if (io.of("/").listeners("connection").length > 0) return;
+  attachSignaling(io, { iceConfig: (socket) => app.realtime.iceConfig(socket.handshake.headers.host) });
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ensureSignaling(server.app);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+});
+
+async function openDemo(query = ""): Promise<{ page: Page; errors: string[] }> {
+  // One context per tab, like two windows; camera/microphone come from Chromium's fake devices.
+  const context = await browser.newContext({ permissions: ["camera", "microphone"] });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(new URL(`/demo/${query}`, server.url).href);
+  return { page, errors };
+}
+
+async function roomOf(page: Page): Promise<string> {
+  await expect.poll(() => page.getByTestId("room-link").inputValue(), { timeout: 10_000 }).toContain("room=");
+  return new URL(await page.getByTestId("room-link").inputValue()).searchParams.get("room") ?? "";
+}
+
+async function connectedPair(extra = ""): Promise<{ a: Page; b: Page; room: string; errors: string[][] }> {
+  const first = await openDemo(extra ? `?${extra.replace(/^&/u, "")}` : "");
+  const room = await roomOf(first.page);
+  const second = await openDemo(`?room=${room}${extra}`);
+  for (const page of [first.page, second.page]) {
+    await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
+  }
+  return { a: first.page, b: second.page, room, errors: [first.errors, second.errors] };
+}
+
+async function selectedTypes(page: Page): Promise<{ local: string | null; remote: string | null }> {
+  const box = page.getByTestId("selected-pair");
+  await expect.poll(() => box.getAttribute("data-local-type"), { timeout: 10_000 }).not.toBeNull();
+  return { local: await box.getAttribute("data-local-type"), remote: await box.getAttribute("data-remote-type") };
+}
+
+describe("two-tab demo", () => {
+  it("connects two tabs; each shows both descriptions, candidates from both sides and the selected pair", async () => {
+    const { a, b, errors } = await connectedPair();
+    for (const page of [a, b]) {
+      for (const id of ["local-sdp", "remote-sdp"]) {
+        await expect.poll(async () => (await page.getByTestId(id).textContent()) ?? "", { timeout: 10_000 }).toContain("a=candidate:");
+        expect(await page.getByTestId(id).textContent()).toContain("v=0");
+      }
+      await expect.poll(() => page.locator("[data-side=local][data-candidate-type]").count()).toBeGreaterThan(0);
+      await expect.poll(() => page.locator("[data-side=remote][data-candidate-type]").count()).toBeGreaterThan(0);
+      const types = await selectedTypes(page);
+      expect(["host", "srflx", "prflx", "relay"]).toContain(types.local);
+      expect(["host", "srflx", "prflx", "relay"]).toContain(types.remote);
+      await expect.poll(() => page.getByTestId("selected-pair").textContent()).toContain("Selected:");
+      // The timeline from both tabs is drawn as a Mermaid diagram once it is on screen.
+      await page.getByTestId("timeline-diagram").scrollIntoViewIfNeeded();
+      await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => page.getByTestId("runs").textContent()).toMatch(/\d+ ms/u);
+    }
+    expect(errors.flat()).toEqual([]);
+  });
+
+  it("carries a chat message from one tab to the other over the data channel", async () => {
+    const { a, b } = await connectedPair();
+    await expect(a.getByTestId("chat-input").isEnabled()).resolves.toBe(true);
+    await a.getByTestId("chat-input").fill("hello from A <b>not bold</b>");
+    await a.getByTestId("chat-send").click();
+    await expect.poll(() => b.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("hello from A <b>not bold</b>");
+    expect(await b.locator("[data-testid=chat-log] b").count()).toBe(0);
+    await b.getByTestId("chat-input").fill("and back");
+    await b.getByTestId("chat-input").press("Enter");
+    await expect.poll(() => a.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("and back");
+  });
+
+  it("refuses a third tab with a room-full message", async () => {
+    const { room } = await connectedPair();
+    const third = await openDemo(`?room=${room}`);
+    await expect.poll(() => third.page.getByTestId("demo-error").textContent(), { timeout: 10_000 }).toContain("already has two peers");
+    expect(await third.page.getByTestId("connection-state").textContent()).toBe("new");
+  });
+
+  it("tells the remaining tab at once when the other tab closes, and takes a new peer", async () => {
+    const { a, b, room } = await connectedPair();
+    await b.context().close();
+    await expect.poll(() => a.getByTestId("demo-status").textContent(), { timeout: 10_000 }).toContain("other peer left");
+    const again = await openDemo(`?room=${room}`);
+    await expect.poll(() => again.page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
+    await expect.poll(() => a.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
+  });
+
+  it("shows the other tab's fake camera as moving video", async () => {
+    const { a, b } = await connectedPair();
+    await a.getByTestId("media-toggle").click();
+    const video = b.getByTestId("remote-video");
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    const frames = await video.evaluate(
+      (v: HTMLVideoElement) =>
+        new Promise<number>((resolve) => {
+          let count = 0;
+          const tick = (): void => {
+            count += 1;
+            if (count >= 5) resolve(count);
+            else v.requestVideoFrameCallback(tick);
+          };
+          v.requestVideoFrameCallback(tick);
+        }),
+    );
+    expect(frames).toBe(5);
+  });
+
+  it("with policy=relay on both tabs, ends on a relay/relay pair through the built-in TURN server", async () => {
+    expect(server.turnPorts.length, "the built-in STUN/TURN server (server/turn) must be listening").toBeGreaterThan(0);
+    const { a, b } = await connectedPair("&policy=relay");
+    for (const page of [a, b]) {
+      expect(await selectedTypes(page)).toEqual({ local: "relay", remote: "relay" });
+      const types = await page.locator("[data-side=local][data-candidate-type]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-candidate-type")));
+      expect(new Set(types)).toEqual(new Set(["relay"]));
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
+
+const HOST = "candidate:1467250027 1 udp 2122260223 192.0.2.10 46243 typ host generation 0";
+const SRFLX = "candidate:842163049 1 udp 1686052607 203.0.113.7 61234 typ srflx raddr 192.0.2.10 rport 46243";
+const RELAY = "candidate:3 1 udp 41885439 198.51.100.5 50000 typ relay raddr 203.0.113.7 rport 61234";
+
+describe("candidate rows for the demo's tables", () => {
+  it("splits fields and priority (RFC 8445 §5.1.2.1)", () => {
+    const row = candidateRow("local", SRFLX, { url: "stun:127.0.0.1:3478", atMs: 12, sent: true, source: "trickle" });
+    expect(row).toMatchObject({
+      side: "local",
+      type: "srflx",
+      protocol: "udp",
+      address: "203.0.113.7",
+      port: 61234,
+      relatedAddress: "192.0.2.10",
+      relatedPort: 46243,
+      foundation: "842163049",
+      component: 1,
+      priority: 1686052607,
+      typePreference: 100,
+      localPreference: 32542,
+      componentId: 1,
+      url: "stun:127.0.0.1:3478",
+      atMs: 12,
+      sent: true,
+    });
+    expect(row?.linkId).toMatch(/^cand-/u);
+    expect(candidateRow("remote", "candidate:garbage", { source: "trickle" })).toBeUndefined();
+  });
+
+  it("drops host or srflx candidates only when the experiment says so", () => {
+    expect(dropped("host", { dropHost: true, dropSrflx: false })).toBe(true);
+    expect(dropped("srflx", { dropHost: true, dropSrflx: false })).toBe(false);
+    expect(dropped("srflx", { dropHost: false, dropSrflx: true })).toBe(true);
+    expect(dropped("relay", { dropHost: true, dropSrflx: true })).toBe(false);
+    expect(candidateTypeOf(RELAY)).toBe("relay");
+    expect(candidateTypeOf("nonsense")).toBeUndefined();
+  });
+
+  it("removes dropped candidates from a description (trickle off)", () => {
+    const sdp = ["v=0", "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", `a=${HOST}`, `a=${SRFLX}`, `a=${RELAY}`, "a=mid:0", ""].join("\r\n");
+    const filtered = filterSdpCandidates(sdp, { dropHost: true, dropSrflx: false });
+    expect(filtered).not.toContain("typ host");
+    expect(filtered).toContain("typ srflx");
+    expect(filtered).toContain("a=mid:0");
+    expect(filterSdpCandidates(sdp, { dropHost: false, dropSrflx: false })).toBe(sdp);
+  });
+
+  it("keeps one row per candidate and side", () => {
+    const a = candidateRow("local", HOST, { source: "trickle", atMs: 5, sent: true });
+    const b = candidateRow("local", `a=${HOST} network-cost 10`, { source: "sdp" });
+    const r = candidateRow("remote", HOST, { source: "trickle" });
+    if (!a || !b || !r) throw new Error("rows expected");
+    let rows = upsertRow([], a);
+    rows = upsertRow(rows, b);
+    rows = upsertRow(rows, r);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ atMs: 5, sent: true, source: "trickle" });
+  });
+});

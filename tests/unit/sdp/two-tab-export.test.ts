@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { createMasker, exportSession } from "../../../src/demos/two-tab/export.ts";
+
+const FINGERPRINT = "a=fingerprint:sha-256 6B:8B:5A:CD:E2:12:4C:98:B7:AB:36:0B:4D:B1:23:CE:70:2C:42:58:5E:39:A3:6A:9A:0E:DE:90:59:91:E1:DA";
+
+describe("IP masking", () => {
+  it("masks IPv4, IPv6 and mDNS names consistently, keeps 0.0.0.0 and loopback", () => {
+    const m = createMasker();
+    expect(m.text("host 192.0.2.10:5000 srflx 203.0.113.7 raddr 192.0.2.10")).toBe("host x.x.x.1:5000 srflx x.x.x.2 raddr x.x.x.1");
+    expect(m.text("2001:db8::1 and fe80::1%eth0 and 0.0.0.0 and 127.0.0.1 and ::1")).toBe("x:x::3 and x:x::4%eth0 and 0.0.0.0 and 127.0.0.1 and ::1");
+    expect(m.text("4c1b2a3e-1111-2222-3333-444455556666.local")).toBe("masked-5.local");
+    expect(m.text("at 21:12:53 and version 1.2.3")).toBe("at 21:12:53 and version 1.2.3");
+  });
+
+  it("masks only address-bearing SDP lines, so fingerprints survive", () => {
+    const m = createMasker();
+    const sdp = ["v=0", "o=- 1 2 IN IP4 192.0.2.10", FINGERPRINT, "c=IN IP4 203.0.113.7", "a=candidate:1 1 udp 1 2001:db8::5 9 typ host", ""].join("\r\n");
+    const masked = m.sdp(sdp);
+    expect(masked).toContain(FINGERPRINT);
+    expect(masked).not.toMatch(/192\.0\.2\.10|203\.0\.113\.7|2001:db8/u);
+    expect(masked.split("\r\n")).toHaveLength(sdp.split("\r\n").length);
+  });
+});
+
+describe("exportSession", () => {
+  const session = {
+    localSdp: `v=0\r\no=- 1 2 IN IP4 192.0.2.10\r\n${FINGERPRINT}\r\n`,
+    candidates: [{ address: "192.0.2.10", raw: "candidate:1 1 udp 1 192.0.2.10 9 typ host" }],
+    pairs: [{ priority: 9115038255631187967n }],
+    timeline: [{ label: "selected pair host/host", detail: "192.0.2.10:5000 ↔ 198.51.100.1:7000" }],
+  };
+
+  it("writes JSON with BigInt pair priorities as strings", () => {
+    const json = JSON.parse(exportSession(session, { maskAddresses: false, exportedAt: "2026-11-23T21:00:00.000Z" })) as Record<string, unknown>;
+    expect(json).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, masked: false, pairs: [{ priority: "9115038255631187967" }] });
+    expect(JSON.stringify(json)).toContain("192.0.2.10");
+  });
+
+  it("leaves no address behind when masking, and the same address gets the same mask everywhere", () => {
+    const text = exportSession(session, { maskAddresses: true, exportedAt: "2026-11-23T21:00:00.000Z" });
+    expect(text).not.toMatch(/192\.0\.2\.10|198\.51\.100\.1/u);
+    expect(text).toContain(FINGERPRINT);
+    expect(text).toContain("2026-11-23T21:00:00.000Z");
+    const json = JSON.parse(text) as { candidates: { address: string }[]; timeline: { detail: string }[] };
+    expect(json.timeline[0]?.detail).toContain(json.candidates[0]?.address);
+  });
+});

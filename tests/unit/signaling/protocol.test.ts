@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import {
+  ROOM_ID_PATTERN,
+  base64url,
+  candidateMessageSchema,
+  descriptionMessageSchema,
+  joinRequestSchema,
+  newRoomId,
+  payloadSize,
+} from "../../../src/shared/signaling/protocol.ts";
+import { createRoomRegistry } from "../../../server/signaling/rooms.ts";
+import { parseChannelMessage } from "../../../src/demos/two-tab/channel-messages.ts";
+import { parseDemoParams, roomLink } from "../../../src/demos/two-tab/params.ts";
+
+describe("room IDs", () => {
+  it("encodes base64url without padding (RFC 4648 §10 vectors)", () => {
+    const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+    expect(base64url(bytes(""))).toBe("");
+    expect(base64url(bytes("f"))).toBe("Zg");
+    expect(base64url(bytes("fo"))).toBe("Zm8");
+    expect(base64url(bytes("foo"))).toBe("Zm9v");
+    expect(base64url(bytes("foobar"))).toBe("Zm9vYmFy");
+    expect(base64url(new Uint8Array([0xfb, 0xff]))).toBe("-_8");
+  });
+
+  it("makes 128-bit IDs from the random source", () => {
+    const id = newRoomId((n) => new Uint8Array(n).fill(0xff));
+    expect(id).toBe("_____________________w");
+    expect(id).toMatch(ROOM_ID_PATTERN);
+    const seen = new Set(Array.from({ length: 100 }, () => newRoomId((n) => crypto.getRandomValues(new Uint8Array(n)))));
+    expect(seen.size).toBe(100);
+  });
+
+  it("accepts only well-formed room IDs of at least 96 bits", () => {
+    expect(joinRequestSchema.safeParse({}).success).toBe(true);
+    expect(joinRequestSchema.safeParse({ roomId: "a".repeat(16) }).success).toBe(true);
+    expect(joinRequestSchema.safeParse({ roomId: "a".repeat(15) }).success).toBe(false);
+    expect(joinRequestSchema.safeParse({ roomId: "a".repeat(65) }).success).toBe(false);
+    expect(joinRequestSchema.safeParse({ roomId: "aaaaaaaaaaaaaaaa/" }).success).toBe(false);
+  });
+});
+
+describe("message schemas", () => {
+  it("accept what browsers send and nothing more", () => {
+    expect(descriptionMessageSchema.safeParse({ description: { type: "answer", sdp: "v=0" } }).success).toBe(true);
+    expect(descriptionMessageSchema.safeParse({ description: { type: "answer", sdp: "v=0" }, from: "x" }).success).toBe(false);
+    expect(candidateMessageSchema.safeParse({ candidate: null }).success).toBe(true);
+    expect(candidateMessageSchema.safeParse({ candidate: { candidate: "", sdpMid: null, sdpMLineIndex: null, usernameFragment: null } }).success).toBe(true);
+    expect(candidateMessageSchema.safeParse({ candidate: { candidate: "x", sdpMLineIndex: 2000 } }).success).toBe(false);
+  });
+
+  it("counts payload size in UTF-8 bytes", () => {
+    expect(payloadSize({ a: "é" })).toBe(10);
+  });
+});
+
+describe("room registry", () => {
+  it("holds two per room, hands roles so a room always has one of each, and forgets empty rooms", () => {
+    const rooms = createRoomRegistry();
+    expect(rooms.join("r", "s1", "p1")).toMatchObject({ ok: true, member: { role: "impolite" }, other: undefined });
+    expect(rooms.join("r", "s2", "p2")).toMatchObject({ ok: true, member: { role: "polite" }, other: { peerId: "p1" } });
+    expect(rooms.join("r", "s3", "p3")).toEqual({ ok: false, reason: "room-full" });
+    expect(rooms.join("q", "s1", "p9")).toEqual({ ok: false, reason: "already-in-room" });
+    expect(rooms.leave("s1")).toMatchObject({ roomId: "r", member: { peerId: "p1" }, other: { peerId: "p2" } });
+    expect(rooms.join("r", "s3", "p3")).toMatchObject({ ok: true, member: { role: "impolite" } });
+    expect(rooms.otherOf("s2")?.peerId).toBe("p3");
+    rooms.leave("s2");
+    rooms.leave("s3");
+    expect(rooms.leave("s3")).toBeUndefined();
+    expect(rooms.size).toBe(0);
+  });
+});
+
+describe("demo URL and tab-to-tab messages", () => {
+  it("reads ?room= and &policy=relay, and reports a malformed room", () => {
+    expect(parseDemoParams("?room=abcdefghijklmnopqrstuv&policy=relay")).toEqual({ room: "abcdefghijklmnopqrstuv", invalidRoom: false, policy: "relay" });
+    expect(parseDemoParams("")).toEqual({ room: undefined, invalidRoom: false, policy: "all" });
+    expect(parseDemoParams("?room=<script>")).toEqual({ room: undefined, invalidRoom: true, policy: "all" });
+    expect(roomLink("http://localhost:4321", "/demo/", "abcdefghijklmnopqrstuv", "relay")).toBe("http://localhost:4321/demo/?room=abcdefghijklmnopqrstuv&policy=relay");
+  });
+
+  it("validates what the other tab sends", () => {
+    expect(parseChannelMessage(JSON.stringify({ t: "chat", text: "hi" }))).toEqual({ t: "chat", text: "hi" });
+    expect(parseChannelMessage(JSON.stringify({ t: "chat", text: "" }))).toBeUndefined();
+    expect(parseChannelMessage(JSON.stringify({ t: "chat", text: "x".repeat(501) }))).toBeUndefined();
+    expect(parseChannelMessage("{not json")).toBeUndefined();
+    expect(parseChannelMessage(new ArrayBuffer(4))).toBeUndefined();
+    expect(parseChannelMessage(JSON.stringify({ t: "timeline", events: [{ side: "local", at: 1, kind: "note", label: "x" }] }))?.t).toBe("timeline");
+    expect(parseChannelMessage(JSON.stringify({ t: "timeline", events: [{ side: "local", at: 1, kind: "evil", label: "x" }] }))).toBeUndefined();
+  });
+});
