@@ -3,7 +3,10 @@ import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
+import type { StunMessageBuilder } from "../../../server/stun/builder.ts";
 import { ChannelNumber } from "../../../server/stun/attributes/channel-number.ts";
+import { EvenPort } from "../../../server/stun/attributes/even-port.ts";
+import { ReservationToken } from "../../../server/stun/attributes/reservation-token.ts";
 import { PROTOCOL_UDP, RequestedTransport } from "../../../server/stun/attributes/requested-transport.ts";
 import { XorMappedAddress } from "../../../server/stun/attributes/xor-mapped-address.ts";
 import { XorPeerAddress } from "../../../server/stun/attributes/xor-peer-address.ts";
@@ -39,6 +42,31 @@ describe("per-allocation quotas", () => {
     expect(errorCodeOf(await bind(0x3fff, "192.0.2.2"))).toBe(400);
     expect(errorCodeOf(await bind(0x5000, "192.0.2.2"))).toBe(400);
     expect(errorCodeOf(await bind(0x4000, "192.0.2.2"))).toBe(400); // channel bound to another peer
+  });
+});
+
+describe("EVEN-PORT and RESERVATION-TOKEN (RFC 8656 §7.2 steps 5-6)", () => {
+  it("EVEN-PORT R=0 gets an even relay port; R=1 and tokens get 508 (no reservations); token + EVEN-PORT is 400", async () => {
+    const h = await startServer();
+    cleanups.push(() => h.server.close());
+    const codes: (number | undefined)[] = [];
+    const adds = [
+      (b: StunMessageBuilder) => void b.add(RequestedTransport, PROTOCOL_UDP).add(EvenPort, { reserve: true }),
+      (b: StunMessageBuilder) => void b.add(RequestedTransport, PROTOCOL_UDP).add(ReservationToken, new Uint8Array(8)),
+      (b: StunMessageBuilder) => void b.add(RequestedTransport, PROTOCOL_UDP).add(ReservationToken, new Uint8Array(8)).add(EvenPort, { reserve: false }),
+    ];
+    for (const add of adds) {
+      const c = await TurnTestClient.open(h.address);
+      cleanups.push(() => c.close());
+      const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: "even", ttlSeconds: 600, now: h.clock.now });
+      codes.push(errorCodeOf(await c.login(username, credential, StunMethod.allocate, add)));
+    }
+    expect(codes).toEqual([508, 508, 400]);
+    const c = await TurnTestClient.open(h.address);
+    cleanups.push(() => c.close());
+    const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: "even", ttlSeconds: 600, now: h.clock.now });
+    const ok = await c.login(username, credential, StunMethod.allocate, (b) => void b.add(RequestedTransport, PROTOCOL_UDP).add(EvenPort, { reserve: false }));
+    expect(attr(ok, XorRelayedAddress).port % 2).toBe(0);
   });
 });
 
