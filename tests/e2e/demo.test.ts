@@ -3,6 +3,7 @@
  * built-in STUN/TURN), through the page's public contract: /demo/?room=ID, &policy=relay and the
  * data-testid attributes.
  */
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachSignaling, type SignalingServer } from "../../server/signaling/index.ts";
@@ -142,6 +143,29 @@ describe("two-tab demo", () => {
       expect(await selectedTypes(page)).toEqual({ local: "relay", remote: "relay" });
       const types = await page.locator("[data-side=local][data-candidate-type]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-candidate-type")));
       expect(new Set(types)).toEqual(new Set(["relay"]));
+    }
+  });
+
+  it("says clearly when the room link is malformed or the signaling server cannot be reached", async () => {
+    const bad = await openDemo("?room=not%20a%20room");
+    await expect.poll(() => bad.page.getByTestId("demo-error").textContent()).toContain("16 to 64 characters");
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    // Both transports fail: the WebSocket is closed at once and long-polling requests are refused.
+    await page.routeWebSocket(/\/socket\.io\//u, (ws) => ws.close());
+    await page.route("**/socket.io/**", (route) => route.abort());
+    await page.goto(new URL("/demo/", server.url).href);
+    await expect.poll(() => page.getByTestId("demo-error").textContent(), { timeout: 15_000 }).toContain("could not open a connection to this site's signaling server");
+  });
+
+  it("has no serious accessibility violations, in light and dark mode", async () => {
+    const { page } = await connectedPair().then(({ a }) => ({ page: a }));
+    for (const theme of ["light", "dark"]) {
+      await page.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
+      const result = await new AxeBuilder({ page }).include("two-tab-demo").analyze();
+      const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${theme} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
     }
   });
 });
