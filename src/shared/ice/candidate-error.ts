@@ -9,11 +9,11 @@
 
 export interface CandidateErrorInput {
   errorCode: number;
-  errorText?: string;
-  url?: string;
+  errorText?: string | undefined;
+  url?: string | undefined;
   /** The local address the browser tried from (may be empty or hidden). */
-  address?: string | null;
-  port?: number | null;
+  address?: string | null | undefined;
+  port?: number | null | undefined;
 }
 
 export interface CandidateErrorReading {

@@ -1,0 +1,32 @@
+/**
+ * Renders candidate rows into a <tbody> made by CandidateTable.astro. Each row carries
+ * data-candidate-type and data-side (the acceptance-test contract) and its priority in three cells.
+ */
+import { candidateCells, typeName, type CandidateTableRow } from "./rows.ts";
+import { el } from "./dom.ts";
+
+const PRIORITY_PARTS = ["type-preference", "local-preference", "component-id"] as const;
+
+export function renderCandidateRows(tbody: HTMLElement, rows: readonly CandidateTableRow[], side: "local" | "remote", emptyText: string, columnCount: number): void {
+  if (rows.length === 0) {
+    tbody.replaceChildren(el("tr", {}, el("td", { colspan: String(columnCount) }, emptyText)));
+    return;
+  }
+  tbody.replaceChildren(
+    ...rows.map((row) => {
+      const cells = candidateCells(row);
+      const tr = el("tr", { "data-candidate-type": row.type, "data-side": side, "data-testid": "candidate-row", "data-priority": String(row.parsed.priority) });
+      cells.forEach((text, i) => {
+        const attrs: Record<string, string> = {};
+        if (i === 1) attrs["title"] = typeName(row.type);
+        if (i === 3) attrs["title"] = row.addressClass.label;
+        if (i >= 9 && i <= 11) {
+          attrs["data-part"] = PRIORITY_PARTS[i - 9] ?? "";
+          attrs["title"] = `priority ${row.parsed.priority} = ${row.parts.typePreference} × 2^24 + ${row.parts.localPreference} × 2^8 + (256 − ${row.parts.componentId})`;
+        }
+        tr.append(el(i === 1 ? "th" : "td", i === 1 ? { ...attrs, scope: "row" } : attrs, text));
+      });
+      return tr;
+    }),
+  );
+}

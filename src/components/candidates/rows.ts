@@ -1,0 +1,106 @@
+/**
+ * One row of a candidate table, computed from a candidate string and what the browser said about
+ * it (URL of the STUN/TURN server, relay protocol, time). Pure: used by the inspect page (and
+ * available to the two-tab demo) so both show the same columns the same way.
+ */
+import { parseCandidate, type ParsedCandidate } from "../../shared/ice/candidate.ts";
+import { splitPriority, type PriorityParts } from "../../shared/ice/priority.ts";
+import { classifyAddress, type AddressClassification } from "../../shared/net/address-class.ts";
+
+export interface CandidateRowInput {
+  raw: string;
+  /** The server that produced it (event.url / candidate.url / getStats url). */
+  url?: string | undefined;
+  relayProtocol?: string | undefined;
+  /** Milliseconds since gathering started. */
+  atMs: number;
+}
+
+export interface CandidateTableRow {
+  raw: string;
+  parsed: ParsedCandidate;
+  type: string;
+  atMs: number;
+  url?: string;
+  relayProtocol?: string;
+  parts: PriorityParts;
+  addressClass: AddressClassification;
+  relatedClass?: AddressClassification;
+}
+
+export type RowResult = { ok: true; row: CandidateTableRow } | { ok: false; error: string };
+
+export function candidateTableRow(input: CandidateRowInput): RowResult {
+  let parsed: ParsedCandidate;
+  try {
+    parsed = parseCandidate(input.raw);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const row: CandidateTableRow = {
+    raw: input.raw,
+    parsed,
+    type: parsed.type,
+    atMs: input.atMs,
+    parts: splitPriority(parsed.priority),
+    addressClass: classifyAddress(parsed.address),
+  };
+  if (input.url) row.url = input.url;
+  if (input.relayProtocol) row.relayProtocol = input.relayProtocol;
+  if (parsed.relatedAddress !== undefined) row.relatedClass = classifyAddress(parsed.relatedAddress);
+  return { ok: true, row };
+}
+
+/** Cell texts, in column order, for a table header of CANDIDATE_COLUMNS. */
+export const CANDIDATE_COLUMNS = [
+  "Time (s)",
+  "Type",
+  "Protocol",
+  "Address",
+  "Port",
+  "Related address",
+  "Related port",
+  "Foundation",
+  "Component",
+  "Type pref.",
+  "Local pref.",
+  "Component ID",
+  "Relay protocol",
+  "Server URL",
+] as const;
+
+export function candidateCells(row: CandidateTableRow): string[] {
+  const p = row.parsed;
+  return [
+    (row.atMs / 1000).toFixed(3),
+    p.type,
+    p.tcpType ? `${p.protocol} (${p.tcpType})` : p.protocol,
+    p.address,
+    String(p.port),
+    p.relatedAddress ?? "—",
+    p.relatedPort === undefined ? "—" : String(p.relatedPort),
+    p.foundation,
+    String(p.component),
+    String(row.parts.typePreference),
+    String(row.parts.localPreference),
+    String(row.parts.componentId),
+    row.relayProtocol ?? "—",
+    row.url ?? "—",
+  ];
+}
+
+/** Plain-words name of a candidate type. */
+export function typeName(type: string): string {
+  switch (type) {
+    case "host":
+      return "host (an address of this device)";
+    case "srflx":
+      return "server-reflexive (your address as a STUN server sees it)";
+    case "prflx":
+      return "peer-reflexive (learnt from a connectivity check)";
+    case "relay":
+      return "relayed (an address on a TURN server)";
+    default:
+      return type;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The state of one inspection: candidates and errors as they trickle in, gathering state and
+ * times. Pure reducers (each returns a new state) so the element only renders and the logic is
+ * unit-tested.
+ */
+import { candidateTableRow, type CandidateTableRow } from "../../components/candidates/rows.ts";
+import { readCandidateError, type CandidateErrorReading } from "../../shared/ice/candidate-error.ts";
+
+export type Policy = "all" | "relay";
+
+export interface InspectError {
+  atMs: number;
+  errorCode: number;
+  errorText: string;
+  url: string;
+  address: string | null;
+  port: number | null;
+  reading: CandidateErrorReading;
+}
+
+export interface InspectState {
+  policy: Policy;
+  gatheringState: RTCIceGatheringState | "starting" | "failed";
+  rows: CandidateTableRow[];
+  /** Candidates the parser refused, kept raw with the reason. */
+  unreadable: { raw: string; error: string }[];
+  errors: InspectError[];
+  completedAtMs?: number;
+  problem?: string;
+}
+
+export function initialState(policy: Policy): InspectState {
+  return { policy, gatheringState: "starting", rows: [], unreadable: [], errors: [] };
+}
+
+export function addCandidate(state: InspectState, input: { raw: string; url?: string | undefined; relayProtocol?: string | undefined; atMs: number }): InspectState {
+  const result = candidateTableRow(input);
+  if (!result.ok) return { ...state, unreadable: [...state.unreadable, { raw: input.raw, error: result.error }] };
+  if (state.rows.some((r) => r.raw === input.raw)) return state;
+  const errors = state.errors.map((e) => (e.url === input.url ? { ...e, reading: readCandidateError(e, { gatheredFromServer: true }) } : e));
+  return { ...state, rows: [...state.rows, result.row], errors };
+}
+
+/** Fill in url / relay protocol learnt later from getStats (matched by address and port). */
+export function enrichFromStats(state: InspectState, stats: readonly { address?: string | undefined; port?: number | undefined; url?: string | undefined; relayProtocol?: string | undefined }[]): InspectState {
+  const rows = state.rows.map((row) => {
+    const s = stats.find((x) => x.address === row.parsed.address && x.port === row.parsed.port);
+    if (!s) return row;
+    const next = { ...row };
+    if (!next.url && s.url) next.url = s.url;
+    if (!next.relayProtocol && s.relayProtocol) next.relayProtocol = s.relayProtocol;
+    return next;
+  });
+  return { ...state, rows };
+}
+
+export function addError(state: InspectState, e: { atMs: number; errorCode: number; errorText: string; url: string; address: string | null; port: number | null }): InspectState {
+  const gatheredFromServer = state.rows.some((r) => r.url !== undefined && r.url === e.url);
+  return { ...state, errors: [...state.errors, { ...e, reading: readCandidateError(e, { gatheredFromServer }) }] };
+}
+
+export function setGatheringState(state: InspectState, gatheringState: InspectState["gatheringState"], atMs: number): InspectState {
+  const next: InspectState = { ...state, gatheringState };
+  if (gatheringState === "complete" && state.completedAtMs === undefined) next.completedAtMs = atMs;
+  return next;
+}
+
+export function countByType(state: InspectState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of state.rows) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+/** "?policy=relay" → "relay"; anything else → "all". */
+export function policyFromSearch(search: string): Policy {
+  return new URLSearchParams(search).get("policy") === "relay" ? "relay" : "all";
+}

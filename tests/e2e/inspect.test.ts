@@ -1,0 +1,197 @@
+/**
+ * /inspect/ in Chromium against the real server (built site + /api/ice-config + built-in STUN/TURN
+ * on two UDP ports), through the page's public contract: data-candidate-type / data-side rows,
+ * data-testid="gathering-state", "mapping-verdict" and the server tester's verdicts.
+ *
+ * Everything here runs on 127.0.0.1, where no NAT exists: Chromium drops a server-reflexive
+ * candidate equal to its host candidate, so these tests see host and relay rows only and the
+ * mapping check must say "no-nat". The srflx rows and real mapping verdicts are proven behind a
+ * real NAT in tests/e2e/nat/inspect-nat.test.ts.
+ */
+import { createSocket, type Socket } from "node:dgram";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mintTurnCredentials } from "../../server/turn/credentials.ts";
+import { parseCandidate } from "../../src/shared/ice/candidate.ts";
+import { CHROMIUM_TYPE_PREFERENCE, RECOMMENDED_TYPE_PREFERENCE, candidatePriority } from "../../src/shared/ice/priority.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { collectPageErrors, launchChromium } from "./support/browser.ts";
+
+const SECRET = "test-secret-0123456789abcdef";
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ TURN_SECRET: SECRET });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = ""): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(new URL(`/inspect/${query}`, server.url).href);
+  return { page, errors };
+}
+
+/** Waits in the page (usable in hooks too, where expect.poll is not). */
+async function complete(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-testid="gathering-state"]')?.textContent === "complete", null, { timeout: 45_000 });
+}
+
+interface Row {
+  type: string;
+  side: string;
+  priority: number;
+  tp: number;
+  lp: number;
+  comp: number;
+  address: string;
+  relayProtocol: string;
+  url: string;
+}
+
+async function rows(page: Page): Promise<Row[]> {
+  return page.$$eval("[data-candidate-type]", (trs) =>
+    trs.map((tr) => {
+      const cell = (name: string): string => tr.querySelector(`[data-part="${name}"]`)?.textContent ?? "";
+      const cells = [...tr.children].map((c) => c.textContent ?? "");
+      return {
+        type: tr.getAttribute("data-candidate-type") ?? "",
+        side: tr.getAttribute("data-side") ?? "",
+        priority: Number(tr.getAttribute("data-priority")),
+        tp: Number(cell("type-preference")),
+        lp: Number(cell("local-preference")),
+        comp: Number(cell("component-id")),
+        address: cells[3] ?? "",
+        relayProtocol: cells[12] ?? "",
+        url: cells[13] ?? "",
+      };
+    }),
+  );
+}
+
+describe("/inspect/ gathering against the built-in server", () => {
+  it("shows host and relay rows whose three priority parts add up to the candidate's priority", async () => {
+    const { page, errors } = await open();
+    await complete(page);
+    const all = await rows(page);
+    const types = new Set(all.map((r) => r.type));
+    expect(types.has("host"), JSON.stringify(all)).toBe(true);
+    expect(types.has("relay"), JSON.stringify(all)).toBe(true);
+    for (const r of all) {
+      expect(r.side).toBe("local");
+      expect(candidatePriority(r.tp, r.lp, r.comp), JSON.stringify(r)).toBe(r.priority);
+      expect(r.comp).toBe(1);
+    }
+    const hostUdp = all.filter((r) => r.type === "host" && r.tp === RECOMMENDED_TYPE_PREFERENCE.host);
+    expect(hostUdp.length, "a UDP host candidate with type preference 126").toBeGreaterThan(0);
+    const relay = all.filter((r) => r.type === "relay");
+    for (const r of relay) {
+      expect(CHROMIUM_TYPE_PREFERENCE.relay.udp, `relay over UDP has Chromium's UDP relay preference (${r.tp})`).toContain(r.tp);
+      expect(r.address).toBe("127.0.0.1");
+    }
+    console.info(`inspect e2e: Chromium relay type preference over UDP = ${relay.map((r) => r.tp).join(",")}; relay url=${relay[0]?.url}; relayProtocol=${relay[0]?.relayProtocol}`);
+    expect(relay[0]?.url).toMatch(/^turn:127\.0\.0\.1:\d+/u);
+    expect(relay[0]?.relayProtocol).toBe("udp");
+    await expect.poll(() => page.getByTestId("mapping-verdict").textContent(), { timeout: 30_000 }).toBe("no-nat");
+    expect(await page.getByTestId("what-it-means").textContent()).toMatch(/No server-reflexive candidate/u);
+    console.info(`inspect e2e: rows ${JSON.stringify(all.map((r) => [r.type, r.address, r.tp, r.lp]))}; means: ${await page.getByTestId("what-it-means").textContent()}`);
+    expect(await page.getByTestId("address-classes").textContent()).toMatch(/Loopback/u);
+    expect(Number((await page.getByTestId("gathering-time").textContent())?.replace(" s", ""))).toBeGreaterThan(0);
+    const exported = JSON.parse((await page.getByTestId("export-preview").textContent()) ?? "{}") as { masked: boolean; candidates: { candidate: string }[] };
+    expect(exported.masked).toBe(true);
+    expect(exported.candidates.length).toBe(all.length);
+    const exportedLines = exported.candidates.map((c) => c.candidate).join("\n");
+    for (const r of all) expect(exportedLines).not.toContain(` ${r.address} `);
+    for (const c of exported.candidates) expect(() => parseCandidate(c.candidate)).not.toThrow();
+    expect(errors).toEqual([]);
+  });
+
+  it("?policy=relay shows relay rows only and skips the mapping check", async () => {
+    const { page, errors } = await open("?policy=relay");
+    await complete(page);
+    const all = await rows(page);
+    expect(all.length).toBeGreaterThan(0);
+    expect(new Set(all.map((r) => r.type))).toEqual(new Set(["relay"]));
+    expect(await page.getByTestId("mapping-verdict").textContent()).toBe("skipped");
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("/inspect/ ICE server tester", () => {
+  let page: Page;
+  beforeAll(async () => {
+    ({ page } = await open());
+    await complete(page);
+  });
+
+  async function test(url: string, fill: () => Promise<void>, relayOnly = true): Promise<{ verdict: string; text: string; ms: number }> {
+    const before = await page.getByTestId("server-verdict").count();
+    await page.getByTestId("tester-url").fill(url);
+    await fill();
+    if (relayOnly) await page.getByTestId("tester-relay").check();
+    const started = Date.now();
+    await page.getByTestId("tester-run").click();
+    await expect.poll(() => page.getByTestId("server-verdict").count(), { timeout: 30_000 }).toBe(before + 1);
+    const first = page.getByTestId("server-verdict").first();
+    return { verdict: (await first.getAttribute("data-verdict")) ?? "", text: (await first.textContent()) ?? "", ms: Date.now() - started };
+  }
+
+  it("a TURN server with the right password is reachable", async () => {
+    const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: "e2e", ttlSeconds: 600, now: Date.now() });
+    const r = await test(`turn:127.0.0.1:${server.turnPorts[0]}?transport=udp`, async () => {
+      await page.getByTestId("tester-username").fill(username);
+      await page.getByTestId("tester-credential").fill(credential);
+    });
+    expect(r.verdict, r.text).toBe("reachable");
+  });
+
+  it("derives short-lived credentials from the shared secret in the page (reachable)", async () => {
+    const r = await test(`turn:127.0.0.1:${server.turnPorts[0]}?transport=udp`, async () => {
+      await page.getByTestId("tester-auth-secret").check();
+      await page.getByTestId("tester-secret").fill(SECRET);
+    });
+    expect(r.verdict, r.text).toBe("reachable");
+    expect(r.text).toMatch(/Derived in this page: username \d+:inspect/u);
+    await page.locator('input[name="auth"][value="password"]').check();
+  });
+
+  it("a wrong TURN password gives 'authentication failed'", async () => {
+    const r = await test(`turn:127.0.0.1:${server.turnPorts[0]}?transport=udp`, async () => {
+      await page.getByTestId("tester-username").fill(`${Math.floor(Date.now() / 1000) + 600}:e2e`);
+      await page.getByTestId("tester-credential").fill("definitely-wrong");
+    });
+    expect(r.verdict, r.text).toBe("authentication-failed");
+    expect(r.text).toMatch(/401/u);
+  });
+
+  describe("an unreachable server", () => {
+    let silent: Socket;
+    let port: number;
+    beforeAll(async () => {
+      // Reserve a UDP port, then close it: nothing listens there during the test.
+      silent = createSocket("udp4");
+      await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+      port = silent.address().port;
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+
+    it("gives 'timed out' within a bounded time", async () => {
+      const r = await test(`turn:127.0.0.1:${port}?transport=udp`, async () => {
+        await page.getByTestId("tester-username").fill("user");
+        await page.getByTestId("tester-credential").fill("pass");
+      });
+      expect(r.verdict, r.text).toBe("timed-out");
+      expect(r.ms).toBeLessThan(15_000);
+      console.info(`inspect e2e: unreachable TURN server reported "timed out" after ${r.ms} ms`);
+    });
+  });
+});
