@@ -39,7 +39,7 @@ function run(command: string, args: readonly string[]): string {
     return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const e = error as { stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} failed: ${e.stderr?.trim() || e.message}`);
+    throw new Error(`${command} ${args.join(" ")} failed: ${e.stderr?.trim() || e.message}`, { cause: error });
   }
 }
 
