@@ -5,10 +5,15 @@
  * request and success response with the XOR worked out, matching what the browser itself reported;
  * for TURN the 401 challenge, the signed retry granting a relayed address, and non-zero byte counts.
  */
+import { execFile } from "node:child_process";
+import { chmod, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { collectPageErrors, findChromium, launchChromium } from "./support/browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -38,42 +43,91 @@ async function runDemo(page: Page, testid: string): Promise<void> {
   if (phase !== "done") throw new Error(`demo ended in "${String(phase)}": ${await demo.getByTestId("packets-error").innerText()}`);
 }
 
+/**
+ * Runs the STUN demo and checks what it shows. Returns the address:port the page worked out from
+ * XOR-MAPPED-ADDRESS and what it said about the candidate.
+ */
+async function checkStunDemo(page: Page): Promise<{ mapped: string; srflxLine: string | undefined; noSrflx: string | undefined }> {
+  const demo = page.getByTestId("stun-packets");
+  await expect(demo.getByTestId("packets-start").isVisible()).resolves.toBe(true);
+  await expect(demo.getAttribute("data-phase")).resolves.toBe("idle");
+  await runDemo(page, "stun-packets");
+
+  const request = demo.getByTestId("binding-request");
+  const response = demo.getByTestId("binding-response");
+  await expect(request.getByTestId("h-type-value").innerText()).resolves.toMatch(/^0x0001/);
+  await expect(request.getByTestId("h-cookie-value").innerText()).resolves.toBe("0x2112a442");
+  await expect(response.getByTestId("h-type-value").innerText()).resolves.toMatch(/^0x0101/);
+  const tidRequest = await request.getByTestId("h-tid-value").innerText();
+  expect(tidRequest).toMatch(/^[0-9a-f]{24}$/);
+  await expect(response.getByTestId("h-tid-value").innerText()).resolves.toBe(tidRequest);
+
+  // The XOR worked out on the page agrees with the XOR-MAPPED-ADDRESS the server decoded.
+  const mapped = await demo.getByTestId("xor-result").innerText();
+  const xmaRow = response.locator("tr", { hasText: "XOR-MAPPED-ADDRESS value" });
+  await expect(xmaRow.locator("code").innerText()).resolves.toBe(mapped);
+  await expect(demo.getByTestId("xor-worked").innerText()).resolves.toMatch(/XOR 0x2112 = /);
+
+  // Hex dump and field table highlight each other (pointer and keyboard).
+  const hex = request.getByTestId("binding-request-hex");
+  await hex.locator('[data-field="h-cookie"]').hover();
+  await expect(request.locator('tr[data-field="h-cookie"]').getAttribute("class")).resolves.toMatch(/pk-hl/);
+  await request.locator('tr[data-field="h-tid"]').focus();
+  await expect(hex.locator('[data-field="h-tid"]').first().getAttribute("class")).resolves.toMatch(/pk-hl/);
+  await hex.locator('[data-field="h-type"]').focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.evaluate(() => document.activeElement?.getAttribute("data-field"))).resolves.toBe("h-length");
+
+  const srflx = demo.getByTestId("srflx-candidate");
+  const srflxLine = (await srflx.count()) > 0 ? await srflx.innerText() : undefined;
+  const none = demo.getByTestId("srflx-none");
+  const noSrflx = (await none.count()) > 0 ? await none.innerText() : undefined;
+  return { mapped, srflxLine, noSrflx };
+}
+
+const split = (endpoint: string): [string, string] => [endpoint.slice(0, endpoint.lastIndexOf(":")), endpoint.slice(endpoint.lastIndexOf(":") + 1)];
+
 describe("STUN lesson: your own Binding request, decoded", () => {
-  it("shows the request and the success response field by field, and works the XOR out", async () => {
+  it("shows the request and the success response field by field and works the XOR out (no NAT: the browser drops the redundant srflx)", async () => {
     const { page, errors } = await openLesson("stun");
-    const demo = page.getByTestId("stun-packets");
-    await expect(demo.getByTestId("packets-start").isVisible()).resolves.toBe(true);
-    await expect(demo.getAttribute("data-phase")).resolves.toBe("idle");
-    await runDemo(page, "stun-packets");
-
-    const request = demo.getByTestId("binding-request");
-    const response = demo.getByTestId("binding-response");
-    await expect(request.getByTestId("h-type-value").innerText()).resolves.toMatch(/^0x0001/);
-    await expect(request.getByTestId("h-cookie-value").innerText()).resolves.toBe("0x2112a442");
-    await expect(response.getByTestId("h-type-value").innerText()).resolves.toMatch(/^0x0101/);
-    const tidRequest = await request.getByTestId("h-tid-value").innerText();
-    expect(tidRequest).toMatch(/^[0-9a-f]{24}$/);
-    await expect(response.getByTestId("h-tid-value").innerText()).resolves.toBe(tidRequest);
-
-    // The XOR worked out on the page agrees with the XOR-MAPPED-ADDRESS the server decoded...
-    const xorResult = await demo.getByTestId("xor-result").innerText();
-    const xmaRow = response.locator("tr", { hasText: "XOR-MAPPED-ADDRESS value" });
-    await expect(xmaRow.locator("code").innerText()).resolves.toBe(xorResult);
-    await expect(demo.getByTestId("xor-worked").innerText()).resolves.toMatch(/XOR 0x2112 = /);
-    // ... and with the candidate the browser reported for it.
-    const srflx = demo.getByTestId("srflx-candidate");
-    const [address, port] = [xorResult.slice(0, xorResult.lastIndexOf(":")), xorResult.slice(xorResult.lastIndexOf(":") + 1)];
-    await expect(srflx.innerText()).resolves.toMatch(new RegExp(` ${address.replaceAll(".", "\\.")} ${port} typ srflx`));
-
-    // Hex dump and field table highlight each other.
-    const cookieBytes = request.getByTestId("binding-request-hex").locator('[data-field="h-cookie"]');
-    await cookieBytes.hover();
-    await expect(request.locator('tr[data-field="h-cookie"]').getAttribute("class")).resolves.toMatch(/pk-hl/);
-    await request.locator('tr[data-field="h-tid"]').focus();
-    await expect(request.getByTestId("binding-request-hex").locator('[data-field="h-tid"]').first().getAttribute("class")).resolves.toMatch(/pk-hl/);
-
+    const { mapped, srflxLine, noSrflx } = await checkStunDemo(page);
+    // Browser and server share this machine, so the server sees the browser's own socket address.
+    expect(srflxLine).toBeUndefined();
+    expect(noSrflx).toContain(`${mapped} is the address of your own socket`);
+    const [address, port] = split(mapped);
+    await expect(page.getByTestId("srflx").locator("pre").innerText()).resolves.toMatch(new RegExp(` ${address.replaceAll(".", "\\.")} ${port} typ host`));
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  describe("behind a real NAT (network namespaces)", () => {
+    let lab: NatLab;
+    let natServer: TestServer;
+    let natBrowser: Browser;
+    beforeAll(async () => {
+      lab = await createNatLab();
+      natServer = await startTestServer({ HOST: lab.serverAddress });
+      natBrowser = await launchChromium({ executablePath: lab.chromiumWrapper });
+    });
+    afterAll(async () => {
+      await natBrowser?.close();
+      await natServer?.close();
+      await lab?.destroy();
+    });
+
+    it("the XOR-MAPPED-ADDRESS worked out on the page is the NAT's address, and the browser's srflx candidate", async () => {
+      const page = await natBrowser.newPage();
+      const errors = collectPageErrors(page);
+      // startTestServer's origin names 127.0.0.1; the client namespace reaches the server on the lab address.
+      await page.goto(`http://${lab.serverAddress}:${String(natServer.port)}/lessons/stun/`);
+      const { mapped, srflxLine } = await checkStunDemo(page);
+      const [address, port] = split(mapped);
+      expect(address).toBe(lab.natPublicAddress);
+      expect(srflxLine).toMatch(new RegExp(` ${address.replaceAll(".", "\\.")} ${port} typ srflx raddr ${lab.clientAddress.replaceAll(".", "\\.")} `));
+      // Over plain http to a non-localhost address Chromium ignores (and logs) the server's COOP header.
+      expect(errors.filter((e) => !e.includes("Cross-Origin-Opener-Policy header has been ignored"))).toEqual([]);
+      await page.close();
+    });
   });
 });
 
@@ -90,7 +144,9 @@ describe("TURN lesson: your own allocation", () => {
     expect(kinds[challenge + 1]).toBe("allocate-authenticated:success");
     await expect(first.locator(".pk-step").nth(challenge).innerText()).resolves.toMatch(/401[\s\S]*REALM[\s\S]*NONCE/);
     await expect(first.locator(".pk-step").nth(challenge + 1).innerText()).resolves.toMatch(/XOR-RELAYED-ADDRESS \d+\.\d+\.\d+\.\d+:\d+[\s\S]*LIFETIME \d+ s/);
-    expect(kinds).toEqual(expect.arrayContaining(["create-permission:success", "channel-bind:success"]));
+    // Permissions and the channel belong to the allocation the selected pair uses (any of them).
+    const allKinds = await demo.locator(".pk-step").evaluateAll((items) => items.map((li) => `${li.getAttribute("data-kind") ?? ""}:${li.getAttribute("data-outcome") ?? ""}`));
+    expect(allKinds).toEqual(expect.arrayContaining(["create-permission:success", "channel-bind:success"]));
     expect(Number(await demo.getByTestId("bytes-to-peer").innerText())).toBeGreaterThan(0);
     expect(Number(await demo.getByTestId("bytes-from-peer").innerText())).toBeGreaterThan(0);
     // The bytes of a step open on demand and decode like the STUN demo's.
@@ -100,3 +156,64 @@ describe("TURN lesson: your own allocation", () => {
     await page.close();
   });
 });
+
+/**
+ * A one-client NAT lab (needs root, iproute2 and iptables): the test server listens in this
+ * namespace on a veth to a "nat" namespace that masquerades a "client" namespace where Chromium
+ * runs. Only documentation addresses: WAN 198.51.100.x/30, LAN 203.0.113.x/30, chosen per process.
+ */
+interface NatLab {
+  serverAddress: string;
+  natPublicAddress: string;
+  clientAddress: string;
+  chromiumWrapper: string;
+  destroy(): Promise<void>;
+}
+
+const run = promisify(execFile);
+
+async function createNatLab(): Promise<NatLab> {
+  const n = process.pid % 60;
+  const wan = (host: number): string => `198.51.100.${String(4 * n + host)}`;
+  const lan = (host: number): string => `203.0.113.${String(4 * n + host)}`;
+  const nat = `pk-nat-${String(process.pid)}`;
+  const cli = `pk-cli-${String(process.pid)}`;
+  const [up, wanIf, lanIf, ethIf] = ["pku", "pkw", "pkl", "pke"].map((p) => `${p}${String(process.pid)}`.slice(0, 15)) as [string, string, string, string];
+  const wrapper = join(tmpdir(), `packets-chromium-${String(process.pid)}.sh`);
+  const destroy = async (): Promise<void> => {
+    for (const ns of [cli, nat]) await run("ip", ["netns", "del", ns]).catch(() => undefined);
+    await run("ip", ["link", "del", up]).catch(() => undefined);
+    await rm(wrapper, { force: true });
+  };
+  const steps: string[][] = [
+    ["ip", "netns", "add", nat],
+    ["ip", "netns", "add", cli],
+    ["ip", "-n", nat, "link", "set", "lo", "up"],
+    ["ip", "-n", cli, "link", "set", "lo", "up"],
+    ["ip", "link", "add", up, "type", "veth", "peer", "name", wanIf],
+    ["ip", "link", "set", wanIf, "netns", nat],
+    ["ip", "addr", "add", `${wan(1)}/30`, "dev", up],
+    ["ip", "link", "set", up, "up"],
+    ["ip", "-n", nat, "addr", "add", `${wan(2)}/30`, "dev", wanIf],
+    ["ip", "-n", nat, "link", "set", wanIf, "up"],
+    ["ip", "link", "add", lanIf, "type", "veth", "peer", "name", ethIf],
+    ["ip", "link", "set", lanIf, "netns", nat],
+    ["ip", "link", "set", ethIf, "netns", cli],
+    ["ip", "-n", nat, "addr", "add", `${lan(1)}/30`, "dev", lanIf],
+    ["ip", "-n", nat, "link", "set", lanIf, "up"],
+    ["ip", "-n", cli, "addr", "add", `${lan(2)}/30`, "dev", ethIf],
+    ["ip", "-n", cli, "link", "set", ethIf, "up"],
+    ["ip", "-n", cli, "route", "add", "default", "via", lan(1)],
+    ["ip", "netns", "exec", nat, "sysctl", "-qw", "net.ipv4.ip_forward=1"],
+    ["ip", "netns", "exec", nat, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", wanIf, "-j", "MASQUERADE"],
+  ];
+  try {
+    for (const [command, ...args] of steps) await run(command ?? "", args);
+    await writeFile(wrapper, `#!/bin/sh\nexec ip netns exec ${cli} ${findChromium()} "$@"\n`);
+    await chmod(wrapper, 0o755);
+  } catch (error) {
+    await destroy();
+    throw new Error(`The NAT lab needs root, iproute2 and iptables (Debian: apt-get install iptables): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return { serverAddress: wan(1), natPublicAddress: wan(2), clientAddress: lan(2), chromiumWrapper: wrapper, destroy };
+}
