@@ -33,13 +33,17 @@ function masker(): (address: string) => string {
 
 export function exportSession(state: InspectState, options: ExportOptions): string {
   const mask = options.mask ? masker() : (a: string) => a;
+  // Every address the session saw, numbered in order of appearance; replaced in free text longest
+  // first so that "10.0.0.10" is not caught by "10.0.0.1".
+  const seen = [
+    ...new Set([...state.rows.flatMap((r) => [r.parsed.address, r.parsed.relatedAddress ?? ""]), ...state.errors.map((e) => e.address ?? "")]),
+  ].filter((a) => a !== "" && a !== "0.0.0.0" && a !== "::");
+  if (options.mask) for (const a of seen) mask(a);
+  const known = [...seen].sort((a, b) => b.length - a.length);
   const maskText = (text: string): string => {
     if (!options.mask) return text;
     let out = text;
-    for (const r of state.rows) {
-      out = out.split(r.parsed.address).join(mask(r.parsed.address));
-      if (r.parsed.relatedAddress) out = out.split(r.parsed.relatedAddress).join(mask(r.parsed.relatedAddress));
-    }
+    for (const a of known) out = out.split(a).join(mask(a));
     return out;
   };
   const candidates = state.rows.map((r) => {
@@ -51,7 +55,7 @@ export function exportSession(state: InspectState, options: ExportOptions): stri
       candidate: formatCandidate(parsed),
       addressClass: r.addressClass.kind,
       priority: r.parts,
-      url: r.url ?? null,
+      url: r.url === undefined ? null : maskText(r.url),
       relayProtocol: r.relayProtocol ?? null,
     };
   });
@@ -64,7 +68,7 @@ export function exportSession(state: InspectState, options: ExportOptions): stri
     gatheringState: state.gatheringState,
     gatheringTimeMs: state.completedAtMs ?? null,
     candidates,
-    errors: state.errors.map((e) => ({ atMs: e.atMs, errorCode: e.errorCode, errorText: e.errorText, url: e.url, address: e.address === null ? null : mask(e.address), reading: e.reading.title })),
+    errors: state.errors.map((e) => ({ atMs: e.atMs, errorCode: e.errorCode, errorText: maskText(e.errorText), url: maskText(e.url), address: e.address === null ? null : mask(e.address), reading: e.reading.title })),
     mapping: options.mapping ? { verdict: options.mapping.verdict, confidence: options.mapping.confidence, summary: maskText(options.mapping.summary), evidence: options.mapping.evidence.map(maskText) } : null,
   };
   return JSON.stringify(report, null, 2);
