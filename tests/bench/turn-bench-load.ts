@@ -8,6 +8,7 @@ import { StunClass, StunMethod } from "../../server/stun/constants.ts";
 import { ChannelNumber } from "../../server/stun/attributes/channel-number.ts";
 import { Data } from "../../server/stun/attributes/data.ts";
 import { PROTOCOL_UDP, RequestedTransport } from "../../server/stun/attributes/requested-transport.ts";
+import { Lifetime } from "../../server/stun/attributes/lifetime.ts";
 import { XorPeerAddress } from "../../server/stun/attributes/xor-peer-address.ts";
 import { XorRelayedAddress } from "../../server/stun/attributes/xor-relayed-address.ts";
 import { mintTurnCredentials } from "../../server/turn/credentials.ts";
@@ -24,7 +25,7 @@ async function udpSocket(): Promise<Socket> {
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Binding transactions per second with `sockets` clients keeping `window` requests in flight each. */
-export async function bindingRate(port: number, seconds: number, sockets = 4, window = 32): Promise<number> {
+export async function bindingRate(port: number, seconds: number, sockets = 4, window = 32): Promise<{ rate: number; count: number }> {
   let answered = 0;
   let running = true;
   const clients = await Promise.all(Array.from({ length: sockets }, () => udpSocket()));
@@ -58,7 +59,19 @@ export async function bindingRate(port: number, seconds: number, sockets = 4, wi
   clearInterval(refill);
   const rate = answered / elapsed;
   for (const s of clients) s.close();
-  return rate;
+  return { rate, count: answered };
+}
+
+/**
+ * Delete the allocation (Refresh LIFETIME=0) before closing, as Chromium does: otherwise a later
+ * socket that happens to get the same local port would find the old allocation (437 Allocation Mismatch).
+ */
+async function release(c: TurnTestClient): Promise<void> {
+  try {
+    await c.request(StunMethod.refresh, (b) => void b.add(Lifetime, 0));
+  } finally {
+    c.close();
+  }
 }
 
 /** Allocate with REST credentials, permit the peer and optionally bind channel 0x4000. */
@@ -85,7 +98,7 @@ async function allocateTo(port: number, secret: string, userId: string, peer?: {
  * Data indications back), so the figure is what the server sustains, not what a blast loses.
  * Counts payload bytes delivered back to the client per second (each crossed the relay twice).
  */
-export async function relayRate(port: number, secret: string, mode: "channel" | "send", seconds: number, size = 1000, window = 64): Promise<{ mbps: number; lossPercent: number }> {
+export async function relayRate(port: number, secret: string, mode: "channel" | "send", seconds: number, size = 1000, window = 64): Promise<{ mbps: number; lossPercent: number; packets: number }> {
   const peer = await udpSocket();
   peer.on("message", (m, from) => peer.send(m, from.port, from.address));
   const peerAddress = { address: "127.0.0.1", port: peer.address().port };
@@ -121,9 +134,29 @@ export async function relayRate(port: number, secret: string, mode: "channel" | 
   running = false;
   clearInterval(refill);
   await tick();
+  // The echo counter replaced the client's own listener; answer the Refresh by hand.
+  c.socket.removeAllListeners("message");
+  const refresh = c.build(StunMethod.refresh, (b) => void b.add(Lifetime, 0));
+  const done = new Promise<void>((resolve) => {
+    c.socket.on("message", (m) => {
+      if (m[0] === 0x01) resolve();
+    });
+  });
+  for (let i = 0; i < 10; i++) {
+    c.socket.send(refresh, port, "127.0.0.1");
+    if (await Promise.race([done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))])) break;
+  }
   c.close();
   peer.close();
-  return { mbps: (delivered * size) / elapsed / 1e6, lossPercent: 100 * (1 - Math.min(1, back / sent)) };
+  // Each echoed packet crossed the relay twice (client -> peer, peer -> client).
+  return { mbps: (delivered * size) / elapsed / 1e6, lossPercent: 100 * (1 - Math.min(1, back / sent)), packets: 2 * back };
+}
+
+/** CPU time (user + system, all threads) a process has used, in seconds (Linux /proc). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (CLK_TCK = 100)
 }
 
 /** Resident memory of a process in bytes (VmRSS), the same measure for Node and coturn. */
@@ -139,6 +172,6 @@ export async function memoryPerAllocation(port: number, secret: string, pid: num
   for (let i = 0; i < count; i++) clients.push(await allocateTo(port, secret, `mem-${String(i)}`));
   await new Promise((resolve) => setTimeout(resolve, 300));
   const after = rssOf(pid);
-  for (const c of clients) c.close();
+  for (const c of clients) await release(c);
   return (after - before) / count;
 }
