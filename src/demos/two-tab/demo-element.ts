@@ -113,15 +113,20 @@ export class TwoTabDemoElement extends HTMLElement {
     part(this, "role").textContent = state.role ? `${state.role} (chosen by the server)` : "—";
     part(this, "ice-servers").textContent =
       state.turnMode === undefined ? "asking the server…" : state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");
-    this.drawLink(state);
     this.drawChat(state);
     this.drawMedia(state);
-    this.drawPairs(state);
-    this.drawCandidates(state);
-    this.drawSdp("local", state.localSdp);
-    this.drawSdp("remote", state.remoteSdp);
     this.drawRuns(state);
-    this.drawTimeline(state);
+    // While the peers negotiate (a few hundred milliseconds) only the small parts above are
+    // drawn: building tables and annotated SDP then would compete with the negotiation itself
+    // for this tab's main thread. Everything is drawn as soon as the attempt ends.
+    if (state.phase !== "negotiating") {
+      this.drawLink(state);
+      this.drawPairs(state);
+      this.drawCandidates(state);
+      this.drawSdp("local", state.localSdp);
+      this.drawSdp("remote", state.remoteSdp);
+      this.drawTimeline(state);
+    }
     part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
     part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;
@@ -135,13 +140,14 @@ export class TwoTabDemoElement extends HTMLElement {
     url.search = new URL(state.link).search;
     history.replaceState(null, "", url);
     const qr = part(this, "qr");
-    void import("qrcode").then(async (QRCode) => {
+    const draw = (): void => void import("qrcode").then(async (QRCode) => {
       const svg = await QRCode.toString(state.link ?? "", { type: "svg", margin: 1, errorCorrectionLevel: "M" });
       // The SVG comes from the QR library, built from our own link, not from anything received.
       qr.innerHTML = svg;
       qr.querySelector("svg")?.setAttribute("role", "img");
       qr.querySelector("svg")?.setAttribute("aria-label", "QR code of the room link, for a phone's camera");
     });
+    requestIdleCallback(draw, { timeout: 3000 });
   }
 
   private drawChat(state: DemoState): void {

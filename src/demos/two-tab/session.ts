@@ -532,10 +532,11 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   }
 
   function onDescription(message: { from: string; description: { type: RTCSdpType; sdp: string }; size: number }): void {
-    record("signal", message.description.type, { message: { direction: "received", type: message.description.type, size: message.size } });
+    // Hand the description to the peer connection first; the timeline can wait a microsecond.
     void peerPromise.then((current) => {
       if (current && current.peerId === message.from && peer === current) void current.handle({ description: message.description });
     });
+    record("signal", message.description.type, { message: { direction: "received", type: message.description.type, size: message.size } });
   }
 
   function onCandidate(message: RelayedCandidate): void {
@@ -554,10 +555,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const row = candidateRow("remote", line, { source: "trickle", atMs: currentRun ? Math.round(now() - currentRun.startedAt) : undefined });
       if (row) state.candidates = upsertRow(state.candidates, row);
     }
-    record("signal", type, { message: { direction: "received", type, size: message.size } });
     void peerPromise.then((current) => {
       if (current && current.peerId === message.from && peer === current) void current.handle({ candidate: init });
     });
+    record("signal", type, { message: { direction: "received", type, size: message.size } });
   }
 
   return {
@@ -586,7 +587,13 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         // After a dropped signaling connection the server has already removed us from the room.
         const room = joinedOnce ? state.roomId : params.room;
         if (joinedOnce) closePeer();
-        void doJoin(room);
+        // The socket connects (and fetches ICE servers) while the page loads, but the tab joins
+        // the room, and so starts negotiating, only once the page has loaded: negotiating while
+        // the page still lays itself out made every step wait for this tab's main thread.
+        const go = (): void => void doJoin(room);
+        const whenIdle = (): void => void requestIdleCallback(go, { timeout: 300 });
+        if (document.readyState === "complete") whenIdle();
+        else window.addEventListener("load", whenIdle, { once: true });
       });
       socket.on("connect_error", (error) => {
         state.signalingConnected = false;
