@@ -9,7 +9,6 @@
  * Needs the built site (npm run build) and Chromium (see tests/e2e/support/browser.ts).
  */
 import type { Page } from "playwright-core";
-import { attachSignaling, type SignalingServer } from "../../server/signaling/index.ts";
 import { startTestServer } from "../support/test-server.ts";
 import { launchChromium } from "../e2e/support/browser.ts";
 
@@ -45,10 +44,6 @@ async function floorRun(page: Page): Promise<number> {
 
 async function main(): Promise<void> {
   const server = await startTestServer();
-  const io = server.app.realtime.io as unknown as SignalingServer;
-  if (io.of("/").listeners("connection").length === 0) {
-    attachSignaling(io, { iceConfig: (socket) => server.app.realtime.iceConfig(socket.handshake.headers.host) });
-  }
   const browser = await launchChromium();
   try {
     const floorPage = await browser.newPage();

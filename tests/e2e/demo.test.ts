@@ -5,8 +5,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attachSignaling, type SignalingServer } from "../../server/signaling/index.ts";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 
@@ -14,23 +13,15 @@ let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-/**
- * server/app.ts attaches the signaling once the lead wires it in; until then the test attaches it
- * the same way (same socket.io Server, ICE config from the app), so the page meets the real thing.
- */
-function ensureSignaling(app: TestServer["app"]): void {
-  const io = app.realtime.io as unknown as SignalingServer;
-  if (io.of("/").listeners("connection").length > 0) return;
-  attachSignaling(io, { iceConfig: (socket) => app.realtime.iceConfig(socket.handshake.headers.host) });
-}
-
 beforeAll(async () => {
   server = await startTestServer();
-  ensureSignaling(server.app);
   browser = await launchChromium();
 });
+// Each test's tabs are closed after it: open demo tabs keep polling getStats().
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+});
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
   await server?.close();
 });
