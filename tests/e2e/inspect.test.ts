@@ -9,6 +9,7 @@
  * real NAT in tests/e2e/nat/inspect-nat.test.ts.
  */
 import { createSocket, type Socket } from "node:dgram";
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintTurnCredentials } from "../../server/turn/credentials.ts";
@@ -124,6 +125,24 @@ describe("/inspect/ gathering against the built-in server", () => {
     expect(await page.getByTestId("mapping-verdict").textContent()).toBe("skipped");
     expect(errors).toEqual([]);
   });
+});
+
+describe("/inspect/ accessibility", () => {
+  it("has no serious or critical axe violations once gathering is done, in light and dark mode", async () => {
+    for (const theme of ["light", "dark"] as const) {
+      const context = await browser.newContext({ colorScheme: theme });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(new URL("/inspect/", server.url).href);
+      await complete(page);
+      await page.waitForFunction(() => document.querySelector('[data-testid="mapping-verdict"]')?.getAttribute("data-verdict") !== "pending", null, { timeout: 30_000 });
+      const t0 = Date.now();
+      const result = await new AxeBuilder({ page }).include("main").analyze();
+      console.info(`inspect e2e: axe (${theme}) took ${Date.now() - t0} ms`);
+      const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${theme} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+    }
+  }, 180_000);
 });
 
 describe("/inspect/ ICE server tester", () => {

@@ -124,3 +124,16 @@ describe("parseCandidate: errors say where", () => {
     expect(() => parseCandidate(`candidate:1 1 udp 1 192.0.2.1 1 typ host ${"x ".repeat(5000)}`)).toThrow(/longer than 4096/u);
   });
 });
+
+describe("captured Chromium 156 candidates", () => {
+  it("relay over UDP has type preference 3 in current Chromium (RELAY_UDP moved from 2 when TURN/DTLS arrived)", () => {
+    const parts = splitPriority(parseCandidate(fixture("chromium", "captured-relay-udp")).priority);
+    expect(parts).toEqual({ typePreference: 3, localPreference: 32287, componentId: 1 });
+  });
+
+  it("TCP host candidates use Chromium's HOST_TCP preference 90 and the discard port 9 for active", () => {
+    const c = parseCandidate(fixture("chromium", "captured-tcp-active"));
+    expect(splitPriority(c.priority).typePreference).toBe(90);
+    expect(c).toMatchObject({ port: 9, tcpType: "active", ufrag: "SX/m" });
+  });
+});
