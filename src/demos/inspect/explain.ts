@@ -3,7 +3,7 @@
  * what each candidate reveals (the privacy panel). Pure text from the gathered rows.
  */
 import type { CandidateTableRow } from "../../components/candidates/rows.ts";
-import { classifyAddress, isBehindNatSpace, isLoopback, type AddressClassification } from "../../shared/net/address-class.ts";
+import { classifyAddress, isBehindNatSpace, isLoopback, shortAddressName, type AddressClassification } from "../../shared/net/address-class.ts";
 
 const ep = (address: string, port: number): string => (address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`);
 
@@ -88,7 +88,7 @@ export function reveals(row: CandidateTableRow): string {
     case "host":
       return row.addressClass.kind === "mdns"
         ? `Nothing about your address: ${p.address} is a random name only devices on your own network can resolve.`
-        : `Your device's own address ${p.address} (${row.addressClass.label.split(":")[0]}), which can identify your local network or, for IPv6, your device.`;
+        : `Your device's own address ${p.address} (${shortAddressName(row.addressClass)}), which can identify your local network or, for IPv6, your device.`;
     case "srflx":
       return `Your public address ${p.address} as seen from the internet: it roughly locates you (provider, city).${p.relatedAddress && p.relatedAddress !== "0.0.0.0" ? ` Its related address ${p.relatedAddress} also reveals your local address.` : ""}`;
     case "prflx":

@@ -168,6 +168,36 @@ export function classifyAddress(input: string): AddressClassification {
   return { kind: "invalid", family: "invalid", address, label: "Not a valid address", globallyReachable: false };
 }
 
+const SHORT_NAMES: Readonly<Record<AddressKind, string>> = {
+  public: "public IPv4",
+  private: "private, RFC 1918",
+  cgnat: "shared carrier-grade NAT space",
+  loopback: "loopback",
+  "link-local": "link-local",
+  unspecified: "unspecified",
+  multicast: "multicast",
+  broadcast: "broadcast",
+  documentation: "documentation range",
+  reserved: "reserved",
+  "ipv6-global": "global IPv6",
+  "ipv6-unique-local": "IPv6 unique local",
+  "ipv6-link-local": "IPv6 link-local",
+  "ipv6-loopback": "IPv6 loopback",
+  "ipv6-unspecified": "IPv6 unspecified",
+  "ipv6-multicast": "IPv6 multicast",
+  "ipv6-documentation": "IPv6 documentation range",
+  "ipv6-nat64": "NAT64",
+  "ipv4-mapped": "IPv4-mapped IPv6",
+  mdns: "mDNS name",
+  hostname: "host name",
+  invalid: "not an address",
+};
+
+/** A few words naming the class ("private, RFC 1918"), for running text. */
+export function shortAddressName(c: AddressClassification): string {
+  return SHORT_NAMES[c.kind];
+}
+
 /** Whether the address belongs to a private-use block behind which a NAT is expected (RFC 1918, RFC 6598, ULA). */
 export function isBehindNatSpace(c: AddressClassification): boolean {
   const kind = c.kind === "ipv4-mapped" && c.mapped ? c.mapped.kind : c.kind;

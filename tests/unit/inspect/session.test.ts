@@ -116,7 +116,7 @@ describe("what it means for you", () => {
   it("says what each candidate reveals", () => {
     const [host, srflx, relay] = gathered().rows;
     if (!host || !srflx || !relay) throw new Error("rows missing");
-    expect(reveals(host)).toMatch(/own address 192\.168\.1\.23/u);
+    expect(reveals(host)).toMatch(/own address 192\.168\.1\.23 \(private, RFC 1918\)/u);
     expect(reveals(srflx)).toMatch(/public address 203\.0\.113\.7.*related address 192\.168\.1\.23/u);
     expect(reveals(relay)).toMatch(/TURN server's address 198\.51\.100\.5/u);
   });

@@ -95,3 +95,12 @@ describe("classifyAddress", () => {
     }
   });
 });
+
+describe("shortAddressName", () => {
+  it("names every class in a few words", async () => {
+    const { shortAddressName } = await import("../../../src/shared/net/address-class.ts");
+    expect(shortAddressName(classifyAddress("::1"))).toBe("IPv6 loopback");
+    expect(shortAddressName(classifyAddress("10.1.2.3"))).toBe("private, RFC 1918");
+    for (const [address] of TABLE) expect(shortAddressName(classifyAddress(address)).length).toBeGreaterThan(3);
+  });
+});
