@@ -3,6 +3,7 @@
  * built-in STUN/TURN), through the page's public contract: /demo/?room=ID, &policy=relay and the
  * data-testid attributes.
  */
+import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -158,5 +159,38 @@ describe("two-tab demo", () => {
       const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
       expect(serious.map((v) => `${theme} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
     }
+  });
+
+  it("reconnects with experiments (host candidates dropped, trickle off) and logs a second run", async () => {
+    const { a, b } = await connectedPair();
+    await a.locator("[data-part=experiments] input[name=dropHost]").check();
+    await a.locator("[data-part=experiments] input[name=trickle]").uncheck();
+    await a.getByTestId("reconnect").click();
+    for (const page of [a, b]) {
+      await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
+    }
+    await expect.poll(() => a.locator("[data-testid=runs] tr").count()).toBe(2);
+    await expect.poll(() => a.getByTestId("runs").textContent()).toContain("no trickle, host dropped");
+    // A's host candidates never reached B: B knows A only from A's checks (peer-reflexive) or not at all.
+    await expect.poll(() => a.locator("[data-side=local][data-candidate-type=host].dropped").count()).toBeGreaterThan(0);
+    expect(await b.locator("[data-side=remote][data-candidate-type=host]").count()).toBe(0);
+    expect(await b.getByTestId("remote-sdp").textContent()).not.toContain("typ host");
+  });
+
+  it("exports the session as JSON with addresses masked", async () => {
+    const { a } = await connectedPair();
+    await expect.poll(() => a.locator("[data-side=local][data-candidate-type]").count()).toBeGreaterThan(0);
+    const addresses = await a.locator("[data-candidate-type] td:nth-child(3)").allTextContents();
+    const download = a.waitForEvent("download");
+    await a.getByTestId("export").click();
+    const file = await (await download).path();
+    const text = await readFile(file, "utf8");
+    const json = JSON.parse(text) as { masked: boolean; localSdp: string; candidates: { address: string }[]; timeline: unknown[] };
+    expect(json.masked).toBe(true);
+    expect(text).not.toContain('"linkId"');
+    expect(json.localSdp).toContain("a=candidate:");
+    expect(json.timeline.length).toBeGreaterThan(5);
+    for (const address of addresses.filter((x) => x !== "127.0.0.1" && x !== "::1")) expect(text).not.toContain(address);
+    expect(json.candidates.every((c) => /^x\.x\.x\.\d+$|^x:x::\d+$|^127\.0\.0\.1$|^::1$|\.local$/u.test(c.address))).toBe(true);
   });
 });

@@ -82,6 +82,12 @@ export function candidateRow(
   return row;
 }
 
+/** "192.0.2.1:5000" or "[2001:db8::1]:5000": an IPv6 address needs brackets before a port (RFC 3986 §3.2.2). */
+export function hostPort(address: string | undefined, port: number | string | undefined): string {
+  const host = address === undefined ? "?" : address.includes(":") ? `[${address}]` : address;
+  return `${host}:${port ?? "?"}`;
+}
+
 /** Whether an experiment keeps this local candidate from being sent ("a network where it would not work"). */
 export function dropped(type: string, rules: DropRules): boolean {
   return (type === "host" && rules.dropHost) || (type === "srflx" && rules.dropSrflx);

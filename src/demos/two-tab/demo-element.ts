@@ -6,7 +6,7 @@
 import { annotateSdp, type AnnotatedLine } from "../../shared/sdp/annotate.ts";
 import { formatOffset } from "../../shared/timeline/model.ts";
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
-import type { CandidateRow } from "./candidates.ts";
+import { hostPort, type CandidateRow } from "./candidates.ts";
 import { el, part, replaceChildren } from "./dom.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
@@ -187,8 +187,8 @@ export class TwoTabDemoElement extends HTMLElement {
       el(
         "tr",
         { class: p.selected ? "selected" : undefined, "aria-current": p.selected ? "true" : undefined },
-        el("td", {}, `${p.local.type} ${p.local.address ?? ""}:${p.local.port ?? ""}`),
-        el("td", {}, `${p.remote.type} ${p.remote.address ?? ""}:${p.remote.port ?? ""}`),
+        el("td", {}, `${p.local.type} ${hostPort(p.local.address, p.local.port)}`),
+        el("td", {}, `${p.remote.type} ${hostPort(p.remote.address, p.remote.port)}`),
         el("td", {}, p.state),
         el("td", {}, p.nominated ? "yes" : "no"),
         el("td", { class: "num" }, p.priority?.toString() ?? "?"),
@@ -210,7 +210,7 @@ export class TwoTabDemoElement extends HTMLElement {
       el("td", {}, row.protocol + (row.tcpType ? ` (${row.tcpType})` : "")),
       el("td", {}, row.address),
       el("td", { class: "num" }, row.port),
-      el("td", {}, row.relatedAddress === undefined ? "—" : `${row.relatedAddress}:${row.relatedPort ?? "?"}`),
+      el("td", {}, row.relatedAddress === undefined ? "—" : hostPort(row.relatedAddress, row.relatedPort)),
       el("td", {}, row.foundation),
       el("td", { class: "num" }, row.component),
       el("td", { class: "num" }, el("span", { title: `${row.priority} = 2^24×${row.typePreference} + 2^8×${row.localPreference} + (256 − ${row.componentId})` }, `${row.typePreference} | ${row.localPreference} | ${row.componentId}`)),

@@ -4,6 +4,7 @@
  * report as plain objects (`[...report.values()]`), so this runs and is tested without a browser.
  */
 import { pairPriority } from "../../shared/ice/priority.ts";
+import { hostPort } from "./candidates.ts";
 
 export interface StatsEntry {
   id: string;
@@ -124,7 +125,7 @@ const TYPE_WORDS: Record<string, string> = {
   relay: "relayed",
 };
 
-const describe = (c: PairCandidate): string => `${TYPE_WORDS[c.type] ?? c.type} ${c.address ?? "(address hidden)"}:${c.port ?? "?"}`;
+const describe = (c: PairCandidate): string => `${TYPE_WORDS[c.type] ?? c.type} ${c.address === undefined ? "(address hidden)" : hostPort(c.address, c.port)}`;
 
 /** One or two plain sentences: what was selected and why, from this tab's point of view. */
 export function whyItWon(view: PairsView, policy: "all" | "relay"): string {

@@ -7,7 +7,7 @@
 import type { RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import type { IceConfig } from "../../shared/ice-config.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, upsertRow, type CandidateRow } from "./candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow, type CandidateRow } from "./candidates.ts";
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
@@ -278,7 +278,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (selected && selected.id !== current.selectedPairId) {
       current.selectedPairId = selected.id;
       record("selected-pair", `selected pair ${selected.local.type}/${selected.remote.type}`, {
-        detail: `${selected.local.address ?? "?"}:${selected.local.port ?? "?"} ↔ ${selected.remote.address ?? "?"}:${selected.remote.port ?? "?"}`,
+        detail: `${hostPort(selected.local.address, selected.local.port)} ↔ ${hostPort(selected.remote.address, selected.remote.port)}`,
       });
       if (currentRun?.kind === "ice-restart") finishRun("connectMs");
     }
@@ -403,7 +403,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const url = (candidate as RTCIceCandidate & { url?: string }).url ?? (event as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? undefined;
       const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs: Math.round(now() - current.gatheringStartedAt), sent: !drop, source: "trickle" });
       if (row) state.candidates = upsertRow(state.candidates, row);
-      const where = row ? `${row.protocol} ${row.address}:${row.port}` : "";
+      const where = row ? `${row.protocol} ${hostPort(row.address, row.port)}` : "";
       if (drop) {
         record("candidate", `dropped ${type} ${where} (experiment)`);
         return;
@@ -682,7 +682,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
           connectionState: state.connectionState,
           localSdp: state.localSdp,
           remoteSdp: state.remoteSdp,
-          candidates: state.candidates,
+          // The link ID is a hash of the candidate, address included: left out of a masked export.
+          candidates: maskAddresses ? state.candidates.map(({ linkId: _linkId, ...rest }) => rest) : state.candidates,
           pairs: state.pairs.pairs,
           selectedPair: state.pairs.selected?.id,
           why: state.why,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
 
 const HOST = "candidate:1467250027 1 udp 2122260223 192.0.2.10 46243 typ host generation 0";
 const SRFLX = "candidate:842163049 1 udp 1686052607 203.0.113.7 61234 typ srflx raddr 192.0.2.10 rport 46243";
@@ -28,6 +28,12 @@ describe("candidate rows for the demo's tables", () => {
     });
     expect(row?.linkId).toMatch(/^cand-/u);
     expect(candidateRow("remote", "candidate:garbage", { source: "trickle" })).toBeUndefined();
+  });
+
+  it("writes IPv6 addresses in brackets before a port", () => {
+    expect(hostPort("192.0.2.1", 5000)).toBe("192.0.2.1:5000");
+    expect(hostPort("fd00::2", 40037)).toBe("[fd00::2]:40037");
+    expect(hostPort(undefined, undefined)).toBe("?:?");
   });
 
   it("drops host or srflx candidates only when the experiment says so", () => {

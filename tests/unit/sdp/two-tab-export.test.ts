@@ -10,6 +10,7 @@ describe("IP masking", () => {
     expect(m.text("2001:db8::1 and fe80::1%eth0 and 0.0.0.0 and 127.0.0.1 and ::1")).toBe("x:x::3 and x:x::4%eth0 and 0.0.0.0 and 127.0.0.1 and ::1");
     expect(m.text("4c1b2a3e-1111-2222-3333-444455556666.local")).toBe("masked-5.local");
     expect(m.text("at 21:12:53 and version 1.2.3")).toBe("at 21:12:53 and version 1.2.3");
+    expect(m.text("[2001:db8::1]:5000 ↔ [fd00::2]:40037")).toBe("[x:x::3]:5000 ↔ [x:x::6]:40037");
   });
 
   it("masks only address-bearing SDP lines, so fingerprints survive", () => {
