@@ -60,6 +60,14 @@ export function createStaticSite(distDir: string): RequestHandler {
   });
 
   return (req, res, next) => {
+    // sirv pipes a read stream into the response without an error handler; if a file vanishes or
+    // cannot be read mid-request, end this response instead of crashing the process.
+    res.once("pipe", (source) => {
+      source.once("error", () => {
+        if (!res.headersSent) res.statusCode = 500;
+        res.destroy();
+      });
+    });
     files(req, res, () => {
       if (req.method !== "GET" && req.method !== "HEAD") return next();
       applySecurityHeaders(res, notFoundPolicy);
