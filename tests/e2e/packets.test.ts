@@ -10,6 +10,7 @@ import { chmod, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
@@ -28,7 +29,8 @@ afterAll(async () => {
 });
 
 async function openLesson(slug: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
+  // A context of its own per page: axe needs one, and no state leaks between tests.
+  const page = await (await browser.newContext()).newPage();
   const errors = collectPageErrors(page);
   const response = await page.goto(`${server.origin}/lessons/${slug}/`);
   expect(response?.status(), `/lessons/${slug}/ must exist (written by the lessons task) and be built into dist/`).toBe(200);
@@ -85,6 +87,15 @@ async function checkStunDemo(page: Page): Promise<{ mapped: string; srflxLine: s
   return { mapped, srflxLine, noSrflx };
 }
 
+/** No axe violations in the demo, in Starlight's light and dark themes (colour contrast included). */
+async function expectAccessible(page: Page, testid: string): Promise<void> {
+  for (const theme of ["light", "dark"]) {
+    await page.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
+    const result = await new AxeBuilder({ page }).include(`[data-testid="${testid}"]`).analyze();
+    expect(result.violations.map((v) => `${theme} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  }
+}
+
 const split = (endpoint: string): [string, string] => [endpoint.slice(0, endpoint.lastIndexOf(":")), endpoint.slice(endpoint.lastIndexOf(":") + 1)];
 
 describe("STUN lesson: your own Binding request, decoded", () => {
@@ -96,8 +107,9 @@ describe("STUN lesson: your own Binding request, decoded", () => {
     expect(noSrflx).toContain(`${mapped} is the address of your own socket`);
     const [address, port] = split(mapped);
     await expect(page.getByTestId("srflx").locator("pre").innerText()).resolves.toMatch(new RegExp(` ${address.replaceAll(".", "\\.")} ${port} typ host`));
+    await expectAccessible(page, "stun-packets");
     expect(errors).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 
   describe("behind a real NAT (network namespaces)", () => {
@@ -152,8 +164,9 @@ describe("TURN lesson: your own allocation", () => {
     // The bytes of a step open on demand and decode like the STUN demo's.
     await first.locator(".pk-step").nth(challenge).locator("summary").click();
     await expect(first.getByTestId(`msg-0-${String(challenge)}-res`).getByTestId("h-type-value").innerText()).resolves.toMatch(/^0x0113/);
+    await expectAccessible(page, "turn-allocation");
     expect(errors).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 });
 
@@ -217,3 +230,48 @@ async function createNatLab(): Promise<NatLab> {
   }
   return { serverAddress: wan(1), natPublicAddress: wan(2), clientAddress: lan(2), chromiumWrapper: wrapper, destroy };
 }
+
+describe("states other than success", () => {
+  it("without JavaScript the demo explains itself and offers no dead button", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/lessons/stun/`);
+    const demo = page.getByTestId("stun-packets");
+    await expect(demo.getByTestId("packets-start").isVisible()).resolves.toBe(false);
+    await expect(demo.innerText()).resolves.toMatch(/This live part needs JavaScript/);
+    await expect(demo.innerText()).resolves.toMatch(/XOR-MAPPED-ADDRESS worked out byte by byte/);
+    await context.close();
+  });
+
+  it("an external TURN server: says there is nothing to inspect, before sending anything", async () => {
+    const external = await startTestServer({ TURN_URLS: "turn:203.0.113.200:3478?transport=udp" });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${external.origin}/lessons/turn/`);
+      const demo = page.getByTestId("turn-allocation");
+      await demo.getByTestId("packets-start").click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="turn-allocation"]')?.getAttribute("data-phase") === "error");
+      await expect(demo.getByTestId("packets-error").getAttribute("data-kind")).resolves.toBe("external-turn");
+      await expect(demo.getByTestId("packets-error").innerText()).resolves.toMatch(/Nothing to inspect: this site uses an external TURN server/);
+      await page.close();
+    } finally {
+      await external.close();
+    }
+  });
+
+  it("server gone: says it cannot be reached, and the button works again", async () => {
+    const doomed = await startTestServer();
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${doomed.origin}/lessons/stun/`);
+    await doomed.close();
+    const demo = page.getByTestId("stun-packets");
+    await demo.getByTestId("packets-start").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="stun-packets"]')?.getAttribute("data-phase") === "error");
+    await expect(demo.getByTestId("packets-error").getAttribute("data-kind")).resolves.toBe("unreachable");
+    await expect(demo.getByTestId("packets-start").isEnabled()).resolves.toBe(true);
+    // The failed requests (ours and the site's lazily loaded modules) are the only console noise.
+    expect(errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|Failed to fetch dynamically imported module/.test(e))).toEqual([]);
+    await page.close();
+  });
+});

@@ -17,7 +17,7 @@ let viewCounter = 0;
 function typeBits(type: number, bits: ReturnType<typeof decodeHeader>["messageType"]["bits"]): HTMLElement {
   return el(
     "span",
-    { class: "pk-bits", "aria-label": `${hex16(type)} in binary; method bits M, class bits C1 and C0` },
+    { class: "pk-bits", role: "img", "aria-label": `${hex16(type)} in binary; method bits M, class bits C1 and C0` },
     ...bits.map((b) => el("span", { class: `pk-bit pk-bit--${b.role}`, title: b.label, "aria-hidden": "true" }, String(b.value))),
   );
 }
@@ -60,8 +60,7 @@ export function renderMessage(record: StunMessageRecord, title: string, testid: 
     return el(
       "tr",
       { "data-field": field.id, tabindex: 0, class: `pk-role--${field.role}${field.group === "header" ? "" : " pk-attr"}` },
-      el("th", { scope: "row" }, field.label),
-      el("td", { class: "pk-range" }, `${String(field.start)}–${String(field.end - 1)}`),
+      el("th", { scope: "row" }, field.label, el("span", { class: "pk-range" }, `bytes ${String(field.start)}–${String(field.end - 1)}`)),
       el("td", {}, el("code", { "data-testid": `${field.id}-value` }, value)),
       el("td", {}, meaning),
     );
@@ -70,7 +69,7 @@ export function renderMessage(record: StunMessageRecord, title: string, testid: 
     "table",
     { class: "pk-fields" },
     el("caption", {}, "Decoded fields (byte offsets from the start of the message)"),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Field"), el("th", { scope: "col" }, "Bytes"), el("th", { scope: "col" }, "Value"), el("th", { scope: "col" }, "Meaning"))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Field"), el("th", { scope: "col" }, "Value"), el("th", { scope: "col" }, "Meaning"))),
     el("tbody", {}, ...rows),
   );
 
@@ -108,7 +107,7 @@ export function renderMessage(record: StunMessageRecord, title: string, testid: 
     { class: "pk-message", "data-testid": testid, "aria-labelledby": `${id}-h` },
     el("h4", { id: `${id}-h` }, title),
     el("p", { class: "pk-meta" }, `${String(record.byteLength)} bytes, ${record.direction === "in" ? "from your browser" : "from the server"}: ${endpointText(record.source)} → ${endpointText(record.destination)}`),
-    el("div", { class: "pk-grid" }, el("div", { class: "pk-scroll" }, table), dump),
+    el("div", { class: "pk-grid" }, el("div", { class: "pk-dump" }, dump), el("div", { class: "pk-scroll" }, table)),
   );
   wireHighlighting(section, dump);
   return section;

@@ -14,6 +14,8 @@ export class TurnAllocationElement extends HTMLElement {
   #running = false;
   #frame = 0;
   #latest: readonly TransactionRecord[] = [];
+  /** The first allocation is shown unfolded once; after that, what the reader opened stays open. */
+  #openedFirst = false;
 
   connectedCallback(): void {
     const button = part<HTMLButtonElement>(this, "start");
@@ -28,6 +30,7 @@ export class TurnAllocationElement extends HTMLElement {
     if (this.#running) return;
     this.#running = true;
     status.reset();
+    this.#openedFirst = false;
     try {
       const records = await captureAllocation({ progress: (step) => status.step(step), records: (r) => this.schedule(r) });
       this.draw(records);
@@ -81,11 +84,19 @@ export class TurnAllocationElement extends HTMLElement {
 
   private story(story: AllocationStory, index: number, open: Set<string | null>): HTMLElement {
     const name = `Allocation ${String(index + 1)}`;
+    // The browser allocates once per network interface and peer connection: the first is open,
+    // the others are folded (they tell the same story).
+    const storyKey = `story|${endpointText(story.client)}`;
+    const unfold = open.has(storyKey) || (!this.#openedFirst && index === 0);
+    if (unfold) this.#openedFirst = true;
     return el(
       "section",
-      { class: "pk-story", "data-testid": "allocation", "aria-labelledby": `pk-story-${String(index)}` },
-      el("h4", { id: `pk-story-${String(index)}` }, `${name}: from your browser's socket ${endpointText(story.client)}${story.relayed ? `, relayed address ${endpointText(story.relayed)}` : ""}`),
+      { class: "pk-story", "data-testid": "allocation" },
       el(
+        "details",
+        { "data-key": storyKey, open: unfold },
+        el("summary", {}, `${name}: from your browser's socket ${endpointText(story.client)}${story.relayed ? `, relayed address ${endpointText(story.relayed)}` : ""} (${String(story.steps.length)} transactions)`),
+        el(
         "ol",
         { class: "pk-steps", "data-testid": "turn-sequence" },
         ...story.steps.map((step, i) => {
@@ -110,6 +121,7 @@ export class TurnAllocationElement extends HTMLElement {
             details,
           );
         }),
+        ),
       ),
     );
   }
