@@ -54,10 +54,16 @@ async function main(): Promise<void> {
     const link = await first.getByTestId("room-link").inputValue();
 
     const twoTab: number[] = [];
+    const freshFloor: number[] = [];
     const fromNavigation: number[] = [];
     const floor: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       floor.push(await floorRun(floorPage));
+      // The second tab is always a fresh page; so is this floor variant (first WebRTC use in a page).
+      const fresh = await browser.newPage();
+      await fresh.goto(server.url);
+      freshFloor.push(await floorRun(fresh));
+      await fresh.close();
       const second = await browser.newPage();
       const navStart = Date.now();
       await second.goto(link);
@@ -79,6 +85,8 @@ async function main(): Promise<void> {
     console.log(`two-tab (second tab's arrival -> data channel open): median ${twoTabMedian.toFixed(1)} ms  [${twoTab.join(", ")}]`);
     console.log(`floor (two RTCPeerConnections in one page, same ICE servers): median ${floorMedian.toFixed(1)} ms  [${floor.map((v) => v.toFixed(0)).join(", ")}]`);
     console.log(`ratio two-tab / floor: ${(twoTabMedian / floorMedian).toFixed(2)} (target <= 1.3)`);
+    const freshMedian = median(freshFloor);
+    console.log(`floor in a fresh page each run: median ${freshMedian.toFixed(1)} ms  [${freshFloor.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / fresh floor: ${(twoTabMedian / freshMedian).toFixed(2)}`);
     console.log(`for reference, second tab's navigation start -> open seen by the test: median ${median(fromNavigation).toFixed(0)} ms (includes page load and polling)`);
   } finally {
     await browser.close();

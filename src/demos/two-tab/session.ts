@@ -496,6 +496,27 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.remoteStream = undefined;
   }
 
+  /**
+   * The first RTCPeerConnection in a fresh tab starts the browser's WebRTC machinery (threads,
+   * network list, certificate). Doing that once while the page waits to join, instead of after
+   * the second peer arrives, takes it off the critical path of the connection being timed.
+   */
+  let warmedUp = false;
+  function warmUpWebRtc(): void {
+    if (warmedUp) return;
+    warmedUp = true;
+    try {
+      const pc = new RTCPeerConnection();
+      pc.createDataChannel("warm-up");
+      void pc
+        .createOffer()
+        .catch(() => undefined)
+        .finally(() => pc.close());
+    } catch {
+      // No WebRTC here: the real attempt will report it.
+    }
+  }
+
   function errorText(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
   }
@@ -590,6 +611,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         // The socket connects (and fetches ICE servers) while the page loads, but the tab joins
         // the room, and so starts negotiating, only once the page has loaded: negotiating while
         // the page still lays itself out made every step wait for this tab's main thread.
+        warmUpWebRtc();
         const go = (): void => void doJoin(room);
         const whenIdle = (): void => void requestIdleCallback(go, { timeout: 300 });
         if (document.readyState === "complete") whenIdle();
