@@ -16,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, findChromium, launchChromium } from "./support/browser.ts";
 
+/** WebRTC plus axe in two themes; the machine is shared, so allow for load. */
+const HEAVY_TEST_MS = 120_000;
+
 let server: TestServer;
 let browser: Browser;
 
@@ -110,7 +113,7 @@ describe("STUN lesson: your own Binding request, decoded", () => {
     await expectAccessible(page, "stun-packets");
     expect(errors).toEqual([]);
     await page.context().close();
-  });
+  }, HEAVY_TEST_MS);
 
   describe("behind a real NAT (network namespaces)", () => {
     let lab: NatLab;
@@ -139,7 +142,7 @@ describe("STUN lesson: your own Binding request, decoded", () => {
       // Over plain http to a non-localhost address Chromium ignores (and logs) the server's COOP header.
       expect(errors.filter((e) => !e.includes("Cross-Origin-Opener-Policy header has been ignored"))).toEqual([]);
       await page.close();
-    });
+    }, HEAVY_TEST_MS);
   });
 });
 
@@ -167,7 +170,7 @@ describe("TURN lesson: your own allocation", () => {
     await expectAccessible(page, "turn-allocation");
     expect(errors).toEqual([]);
     await page.context().close();
-  });
+  }, HEAVY_TEST_MS);
 });
 
 /**
