@@ -26,6 +26,7 @@ export async function startTestServer(env: Record<string, string> = {}, deps: Ap
   });
   const app = createApp(config, { log: () => undefined, ...deps });
   const { port, turnPorts } = await app.listen();
-  const origin = `http://127.0.0.1:${port}`;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const origin = `http://${host}:${port}`;
   return { app, config, url: `${origin}/`, origin, port, turnPorts, close: () => app.close() };
 }
