@@ -193,4 +193,21 @@ describe("two-tab demo", () => {
     for (const address of addresses.filter((x) => x !== "127.0.0.1" && x !== "::1")) expect(text).not.toContain(address);
     expect(json.candidates.every((c) => /^x\.x\.x\.\d+$|^x:x::\d+$|^127\.0\.0\.1$|^::1$|\.local$/u.test(c.address))).toBe(true);
   });
+
+  it("restarts ICE on a live connection and times it as a run", async () => {
+    const { a, b } = await connectedPair();
+    const before = await selectedTypes(a);
+    const ufrag = (page: Page): Promise<string | undefined> => page.evaluate(() => /a=ice-ufrag:(\S+)/u.exec(document.querySelector("[data-testid=remote-sdp]")?.textContent ?? "")?.[1]);
+    const oldUfrag = await ufrag(b);
+    expect(oldUfrag).toBeDefined();
+    await a.getByTestId("ice-restart").click();
+    await expect.poll(() => a.getByTestId("runs").textContent(), { timeout: 20_000 }).toMatch(/ICE restart[^\d]*\d+ ms/u);
+    expect(await a.getByTestId("connection-state").textContent()).toBe("connected");
+    expect(await selectedTypes(a)).toEqual(before);
+    // The restart renegotiated: the other tab received an offer with new ICE credentials (RFC 8445 §9).
+    await expect.poll(() => ufrag(b), { timeout: 10_000 }).not.toBe(oldUfrag);
+    await a.getByTestId("chat-input").fill("still here");
+    await a.getByTestId("chat-send").click();
+    await expect.poll(() => b.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("still here");
+  });
 });

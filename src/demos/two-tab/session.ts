@@ -676,10 +676,19 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       }
     },
     restartIce() {
-      if (!peer) return;
+      const current = peer;
+      if (!current) return;
       startRun("ice-restart");
+      const run = currentRun;
       record("note", "ICE restart requested");
-      peer.pc.restartIce();
+      current.pc.restartIce();
+      // New ufrag/pwd, new candidates, new pairs: the run ends when a new pair is selected. Poll
+      // the stats quickly until then, so the time shown is not rounded to the 1 s refresh.
+      const started = Date.now();
+      const fast = setInterval(() => {
+        if (run?.connectMs !== undefined || peer !== current || Date.now() - started > 15_000) clearInterval(fast);
+        else void pollStats(current).catch(() => undefined);
+      }, 25);
     },
     async reconnect(experiments) {
       state.experiments = { ...experiments };
