@@ -99,3 +99,29 @@ export function reveals(row: CandidateTableRow): string {
       return `Address ${p.address}.`;
   }
 }
+
+/** Candidate types in the order a reader meets them (RFC 8445 §5.1.1). */
+const TYPE_ORDER = ["host", "srflx", "prflx", "relay"];
+
+/** One line per candidate type: how the browser got it and what a peer could do with it. */
+export function candidateTypeLine(type: string): string {
+  switch (type) {
+    case "host":
+      return "An address of one of this device's own network interfaces; a peer on the same network can reach it directly.";
+    case "srflx":
+      return "Your address as a STUN server saw it from outside: the public mapping your NAT made for the host socket shown as its related address.";
+    case "prflx":
+      return "An address learnt during a connectivity check, when a peer's check arrived from an address nobody had announced.";
+    case "relay":
+      return "An address the TURN server allocated for you: packets sent there are relayed to you, so it works when nothing direct does.";
+    default:
+      return `A candidate type this page does not know (${type}).`;
+  }
+}
+
+/** The distinct types among the rows, in RFC order (unknown types last, as they came). */
+export function typesPresent(rows: readonly CandidateTableRow[]): string[] {
+  const seen = [...new Set(rows.map((r) => r.type))];
+  const rank = (t: string): number => (TYPE_ORDER.includes(t) ? TYPE_ORDER.indexOf(t) : TYPE_ORDER.length);
+  return seen.sort((a, b) => rank(a) - rank(b));
+}

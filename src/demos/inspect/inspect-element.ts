@@ -7,24 +7,25 @@ import { fetchIceConfig } from "../../lib/ice-config.ts";
 import { el, part } from "../../components/candidates/dom.ts";
 import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { CANDIDATE_COLUMNS } from "../../components/candidates/rows.ts";
-import { parseCandidate } from "../../shared/ice/candidate.ts";
-import { mappingVerdict, serverFailed, type MappingVerdict, type ReflexiveObservation } from "../../shared/ice/mapping-verdict.ts";
+import type { MappingVerdict } from "../../shared/ice/mapping-verdict.ts";
+import { renderAddressNotes } from "./address-list.ts";
 import { exportSession } from "./export.ts";
 import { addressNotes, reveals, whatItMeans } from "./explain.ts";
-import { gather, type GatherResult, type GatherRun } from "./gather.ts";
+import { gather } from "./gather.ts";
+import { GATHER_TIMEOUT_MS, gatherSession, toRtcIceServer } from "./gather-session.ts";
+import { mappingCheck } from "./mapping-check.ts";
+import { renderMappingVerdict } from "./mapping-view.ts";
 import { parseIceUrl, serverVerdict } from "./server-test.ts";
-import { addCandidate, addError, countByType, enrichFromStats, initialState, policyFromSearch, setGatheringState, type InspectState } from "./session.ts";
+import { countByType, countsText, initialState, policyFromSearch, type InspectState } from "./session.ts";
 import { CredentialInputError, deriveTurnCredentials } from "./turn-rest.ts";
 
-const GATHER_TIMEOUT_MS = 30_000;
-const MAPPING_TIMEOUT_MS = 20_000;
 /** The server tester's own deadline: a server that has not answered by then is reported "timed out". */
 const TESTER_TIMEOUT_MS = 10_000;
 
 class InspectConnectionElement extends HTMLElement {
   private state: InspectState = initialState("all");
   private mapping: MappingVerdict | undefined;
-  private readonly runs: GatherRun[] = [];
+  private readonly runs: { close(): void }[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly startedAt = new Date().toISOString();
 
@@ -59,29 +60,20 @@ class InspectConnectionElement extends HTMLElement {
     const begin = performance.now();
     this.ticker = setInterval(() => this.renderElapsed(performance.now() - begin), 100);
     this.announce("Gathering candidates…");
-    const run = gather({
+    const run = gatherSession({
       iceServers: config.iceServers.map(toRtcIceServer),
       policy: this.state.policy,
-      clock: () => performance.now(),
       timeoutMs: GATHER_TIMEOUT_MS,
-      onCandidate: (c) => this.update(addCandidate(this.state, c)),
-      onError: (e) => this.update(addError(this.state, e)),
-      onState: (s, atMs) => this.update(setGatheringState(this.state, s, atMs)),
+      onUpdate: (state) => this.update(state),
     });
     this.runs.push(run);
-    this.update(setGatheringState(this.state, "gathering", 0));
     void this.mappingCheck(config.mappingServers);
-    const result = await run.done;
-    run.close();
+    const next = await run.done;
     if (this.ticker !== undefined) clearInterval(this.ticker);
-    let next = enrichFromStats(this.state, result.stats);
-    if (result.timedOut) next = { ...next, problem: `Gathering did not finish within ${GATHER_TIMEOUT_MS / 1000} s.` };
-    next = setGatheringState(next, "complete", result.elapsedMs);
-    this.update(next);
-    this.renderElapsed(next.completedAtMs ?? result.elapsedMs);
+    this.renderElapsed(next.completedAtMs ?? 0);
     const counts = countByType(next);
     this.announce(
-      `Gathering complete in ${((next.completedAtMs ?? 0) / 1000).toFixed(2)} s: ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(", ") || "no candidates"}, ${next.errors.length} error(s).`,
+      `Gathering complete in ${((next.completedAtMs ?? 0) / 1000).toFixed(2)} s: ${countsText(counts)}, ${next.errors.length} error(s).`,
     );
   }
 
@@ -93,19 +85,11 @@ class InspectConnectionElement extends HTMLElement {
       part(this, "mapping-summary").textContent = "Not run in relay-only mode: it would reveal your public address, which relay-only is meant to hide.";
       return;
     }
-    const urls = servers.flatMap((s) => s.urls);
-    const run = gather({ iceServers: urls.map((u) => ({ urls: u })), policy: "all", clock: () => performance.now(), timeoutMs: MAPPING_TIMEOUT_MS });
+    const run = mappingCheck(servers);
     this.runs.push(run);
     verdictEl.textContent = "measuring";
-    const result = await run.done;
-    run.close();
-    this.mapping = mappingVerdict(toMappingInput(urls, result));
-    verdictEl.textContent = this.mapping.verdict;
-    verdictEl.dataset["verdict"] = this.mapping.verdict;
-    part(this, "mapping-confidence").textContent = `(confidence: ${this.mapping.confidence})`;
-    part(this, "mapping-summary").textContent = this.mapping.summary;
-    part(this, "mapping-evidence").replaceChildren(...this.mapping.evidence.map((t) => el("li", {}, t)));
-    part(this, "mapping-caveats").replaceChildren(...this.mapping.caveats.map((t) => el("li", {}, t)));
+    this.mapping = await run.done;
+    renderMappingVerdict(this, this.mapping);
     this.renderExport();
   }
 
@@ -133,21 +117,7 @@ class InspectConnectionElement extends HTMLElement {
           )),
     );
     part(this, "meaning").replaceChildren(...whatItMeans(next.rows, next.policy).map((t) => el("li", {}, t)));
-    const notes = addressNotes(next.rows);
-    part(this, "addresses").replaceChildren(
-      ...(notes.length === 0
-        ? [el("li", {}, "No addresses yet.")]
-        : notes.map((n) =>
-            el(
-              "li",
-              { "data-address-kind": n.classification.kind },
-              el("code", {}, n.address),
-              ` — ${n.classification.label}`,
-              n.classification.rfc ? ` (${n.classification.rfc}${n.classification.range ? `, ${n.classification.range}` : ""})` : "",
-              `. Seen as: ${n.seenAs.join(", ")}.`,
-            ),
-          )),
-    );
+    renderAddressNotes(part(this, "addresses"), addressNotes(next.rows));
     part(this, "privacy").replaceChildren(
       ...(next.rows.length === 0 ? [el("li", {}, "No candidates yet.")] : next.rows.map((r) => el("li", {}, el("strong", {}, `${r.type} ${r.parsed.address}:${r.parsed.port}: `), reveals(r)))),
     );
@@ -259,36 +229,6 @@ class InspectConnectionElement extends HTMLElement {
       ),
     );
   }
-}
-
-/** The validated config's optional fields, without explicit undefined (exactOptionalPropertyTypes). */
-function toRtcIceServer(s: { urls: string[]; username?: string | undefined; credential?: string | undefined }): RTCIceServer {
-  const server: RTCIceServer = { urls: s.urls };
-  if (s.username !== undefined) server.username = s.username;
-  if (s.credential !== undefined) server.credential = s.credential;
-  return server;
-}
-
-/** What the mapping run produced, in the shape mapping-verdict.ts reads. */
-function toMappingInput(urls: readonly string[], result: GatherResult): Parameters<typeof mappingVerdict>[0] {
-  const srflx: ReflexiveObservation[] = [];
-  const host: { address: string; port: number; protocol: string }[] = [];
-  for (const c of result.candidates) {
-    let p;
-    try {
-      p = parseCandidate(c.raw);
-    } catch {
-      continue;
-    }
-    if (p.type === "srflx") srflx.push({ address: p.address, port: p.port, relatedAddress: p.relatedAddress, relatedPort: p.relatedPort, url: c.url, protocol: p.protocol });
-    if (p.type === "host") host.push({ address: p.address, port: p.port, protocol: p.protocol });
-  }
-  return {
-    servers: urls.map((url) => ({ url, failed: serverFailed(url, result.errors, srflx) })),
-    srflx,
-    host,
-    complete: !result.timedOut,
-  };
 }
 
 if (!customElements.get("inspect-connection")) customElements.define("inspect-connection", InspectConnectionElement);

@@ -71,6 +71,11 @@ export function countByType(state: InspectState): Record<string, number> {
   return counts;
 }
 
+/** "2 host, 1 relay" (or "no candidates"), for status lines. */
+export function countsText(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(", ") || "no candidates";
+}
+
 /** "?policy=relay" → "relay"; anything else → "all". */
 export function policyFromSearch(search: string): Policy {
   return new URLSearchParams(search).get("policy") === "relay" ? "relay" : "all";
