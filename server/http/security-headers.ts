@@ -45,7 +45,7 @@ export const baseSecurityHeaders: Readonly<Record<string, string>> = {
   "Referrer-Policy": "no-referrer",
   // Camera and microphone for this site only (the two-tab demo's optional video); nothing else.
   "Permissions-Policy":
-    "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()",
+    "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), serial=()",
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Resource-Policy": "same-origin",
   "X-Frame-Options": "DENY",
