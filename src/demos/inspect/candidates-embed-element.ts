@@ -21,10 +21,8 @@ class InspectCandidatesEmbed extends LessonEmbedElement {
     const config = await fetchIceConfig();
     status.step("Gathering candidates…");
     part(this, "table").hidden = false;
-    const render = (state: InspectState): void => {
-      renderCandidateRows(part(this, "candidates"), state.rows, "local", "No candidates yet.", CANDIDATE_COLUMNS.length);
-      if (state.gatheringState !== "complete") status.set("working", `Gathering… ${countsText(countByType(state))} so far.`);
-    };
+    // Rows appear as they trickle in; the live status stays quiet until the end (one announcement, not one per candidate).
+    const render = (state: InspectState): void => renderCandidateRows(part(this, "candidates"), state.rows, "local", "No candidates yet.", CANDIDATE_COLUMNS.length);
     const final = await this.track(gatherSession({ iceServers: config.iceServers.map(toRtcIceServer), policy: "all", onUpdate: render })).done;
     part(this, "result").append(
       el("h4", {}, "What each type means"),

@@ -69,7 +69,7 @@ export function whatItMeans(rows: readonly CandidateTableRow[], policy: "all" | 
   }
   if (srflx.length === 0 && !realHosts.some((r) => r.addressClass.globallyReachable)) {
     out.push(
-      "No server-reflexive candidate: either the STUN server saw exactly the address your browser uses (no NAT between you, as when the server runs on your own machine or network; the browser then drops the duplicate), or it did not answer (see the errors below).",
+      "No server-reflexive candidate: either the STUN server saw exactly the address your browser uses (no NAT between you, as when the server runs on your own machine or network; the browser then drops the duplicate), or it did not answer (the browser then reports a gathering error, usually 701).",
     );
   }
   if (loop.length > 0 && loop.length === realHosts.length) {

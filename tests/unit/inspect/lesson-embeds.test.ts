@@ -2,8 +2,9 @@
  * Pure pieces behind the lesson embeds and /inspect/: the mapping run read into mapping-verdict's
  * input (moved out of inspect-element.ts), the one-line type explanations and the counts line.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { candidateTableRow, type CandidateTableRow } from "../../../src/components/candidates/rows.ts";
+import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "../../../src/components/candidates/rows.ts";
 import { candidateTypeLine, typesPresent } from "../../../src/demos/inspect/explain.ts";
 import { toMappingInput } from "../../../src/demos/inspect/mapping-check.ts";
 import { countsText } from "../../../src/demos/inspect/session.ts";
@@ -78,5 +79,15 @@ describe("countsText", () => {
   it("reads counts in insertion order, or says there were none", () => {
     expect(countsText({ host: 2, relay: 1 })).toBe("2 host, 1 relay");
     expect(countsText({})).toBe("no candidates");
+  });
+});
+
+describe("the ICE embed's compact table (embeds.css)", () => {
+  it("hides exactly the columns a lesson reader does not need, by their CANDIDATE_COLUMNS position", () => {
+    const css = readFileSync(new URL("../../../src/demos/inspect/embeds.css", import.meta.url), "utf8");
+    const hidden = [...css.matchAll(/\.ie-compact tr > :nth-child\((\d+)\)/gu)].map((m) => CANDIDATE_COLUMNS[Number(m[1]) - 1]);
+    expect(hidden).toEqual(["Time (s)", "Related port", "Foundation", "Component", "Relay protocol"]);
+    const shown = CANDIDATE_COLUMNS.filter((c) => !hidden.includes(c));
+    expect(shown).toEqual(["Type", "Protocol", "Address", "Port", "Related address", "Type pref.", "Local pref.", "Component ID", "Server URL"]);
   });
 });
