@@ -194,6 +194,32 @@ describe("NAT lesson: nat-mapping embed", () => {
   });
 });
 
+describe("lesson embeds when the site's server is gone", () => {
+  it("show the error state with a reason and can be tried again", async () => {
+    // A server of its own, stopped after the page loaded: the click then meets a real refused connection.
+    const doomed = await startTestServer();
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${doomed.origin}/lessons/nat/`);
+    const embed = page.getByTestId("nat-mapping-embed");
+    await expect.poll(() => embed.getAttribute("data-phase")).toBe("idle");
+    await doomed.close();
+    await embed.getByTestId("embed-start").click();
+    await expect.poll(() => embed.getAttribute("data-phase"), { timeout: 15_000 }).toBe("error");
+    const box = embed.getByTestId("embed-error");
+    expect(await box.getAttribute("role")).toBe("alert");
+    expect(await box.textContent()).toMatch(/server could not be reached/u);
+    expect(await embed.getByTestId("embed-status").textContent()).toMatch(/You can try again/u);
+    expect(await embed.getByTestId("embed-start").isDisabled()).toBe(false);
+    expect(await embed.getByTestId("mapping-verdict").textContent(), "no verdict from a failed run").not.toBe("no-nat");
+    // Allowed noise: the browser's report of the refused request, and Starlight's lazily imported
+    // search UI meeting the same stopped server. Nothing may come from the embed itself.
+    expect(errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|Failed to fetch dynamically imported module: .*\/_astro\/ui-core\./u.test(e))).toEqual([]);
+  });
+});
+
 describe("lesson embeds without JavaScript", () => {
   it("say the live part needs JavaScript and link to /inspect/, with no start button", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
