@@ -59,7 +59,21 @@ export function createStaticSite(distDir: string): RequestHandler {
     },
   });
 
+  /** The policy for a request path, as sirv would resolve it (/x → /x/index.html → key "/x/"). */
+  const policyFor = (url: string | undefined): string => {
+    let path = (url ?? "/").split("?")[0] ?? "/";
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return defaultPolicy;
+    }
+    return policies.get(path) ?? policies.get(`${path}/`) ?? defaultPolicy;
+  };
+
   return (req, res, next) => {
+    // Set the page's own policy before sirv answers: a 304 Not Modified skips setHeaders, and a
+    // browser revalidating a cached page applies the policy of the 304 to the cached document.
+    applySecurityHeaders(res, policyFor(req.url));
     // sirv pipes a read stream into the response without an error handler; if a file vanishes or
     // cannot be read mid-request, end this response instead of crashing the process.
     res.once("pipe", (source) => {

@@ -118,3 +118,16 @@ describe("socket.io endpoint", () => {
     expect((server.app.realtime.io.engine as unknown as { opts: { maxHttpBufferSize: number } }).opts.maxHttpBufferSize).toBe(MAX_SIGNALING_MESSAGE_BYTES);
   });
 });
+
+describe("conditional requests", () => {
+  it("sends the page's own CSP (with its script hashes) on 304 Not Modified too", async () => {
+    const first = await fetch(`${server.origin}/lessons/ice/`);
+    const etag = first.headers.get("etag");
+    expect(etag).toBeTruthy();
+    const csp = first.headers.get("content-security-policy");
+    await first.arrayBuffer();
+    const again = await fetch(`${server.origin}/lessons/ice/`, { headers: { "if-none-match": etag ?? "" } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("content-security-policy")).toBe(csp);
+  });
+});
