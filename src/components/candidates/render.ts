@@ -3,7 +3,7 @@
  * data-candidate-type and data-side (the acceptance-test contract) and its priority in three cells.
  */
 import { candidateCells, typeName, type CandidateTableRow } from "./rows.ts";
-import { el } from "./dom.ts";
+import { el } from "../../lib/dom.ts";
 
 const PRIORITY_PARTS = ["type-preference", "local-preference", "component-id"] as const;
 

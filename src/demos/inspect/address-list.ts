@@ -2,7 +2,7 @@
  * The "your addresses, classified" list (explain.ts addressNotes → <li> items), drawn the same way
  * on /inspect/ and in the IPv4 lesson's embed. Network text goes in as text, never as HTML.
  */
-import { el } from "../../components/candidates/dom.ts";
+import { el } from "../../lib/dom.ts";
 import type { AddressNote } from "./explain.ts";
 
 export function renderAddressNotes(list: HTMLElement, notes: readonly AddressNote[], emptyText = "No addresses yet."): void {

@@ -3,7 +3,7 @@
  * gathers candidates and lists every distinct address the browser revealed with its class
  * (classifyAddress) and the same "what it means for you" sentences as /inspect/.
  */
-import { el, part } from "../../components/candidates/dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import { fetchIceConfig } from "../../lib/ice-config.ts";
 import type { DemoStatus } from "../packets/demo-status.ts";
 import { renderAddressNotes } from "./address-list.ts";

@@ -3,7 +3,7 @@
  * gathers against this site's STUN/TURN server with the /inspect/ page's own session logic and
  * draws the shared candidate table plus one line per candidate type present.
  */
-import { el, part } from "../../components/candidates/dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { CANDIDATE_COLUMNS } from "../../components/candidates/rows.ts";
 import { fetchIceConfig } from "../../lib/ice-config.ts";

@@ -4,7 +4,7 @@
  * InspectConnection.astro. Network text reaches the page only through textContent.
  */
 import { fetchIceConfig } from "../../lib/ice-config.ts";
-import { el, part } from "../../components/candidates/dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { CANDIDATE_COLUMNS } from "../../components/candidates/rows.ts";
 import type { MappingVerdict } from "../../shared/ice/mapping-verdict.ts";

@@ -5,7 +5,7 @@
  * demos' DemoStatus, so every live demo in the lessons behaves alike.
  */
 import { DemoStatus } from "../packets/demo-status.ts";
-import { part } from "../../components/candidates/dom.ts";
+import { part } from "../../lib/dom.ts";
 
 export abstract class LessonEmbedElement extends HTMLElement {
   #running = false;

@@ -3,7 +3,7 @@
  * /inspect/ page's NAT mapping check against this site's two STUN ports and shows the verdict,
  * its confidence, the evidence and the caveats.
  */
-import { part } from "../../components/candidates/dom.ts";
+import { part } from "../../lib/dom.ts";
 import { fetchIceConfig } from "../../lib/ice-config.ts";
 import type { DemoStatus } from "../packets/demo-status.ts";
 import { LessonEmbedElement } from "./lesson-embed.ts";

@@ -3,7 +3,7 @@
  * mapping-summary, mapping-evidence and mapping-caveats: the same markup contract on /inspect/ and
  * in the NAT lesson's embed.
  */
-import { el, part } from "../../components/candidates/dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import type { MappingVerdict } from "../../shared/ice/mapping-verdict.ts";
 
 export function renderMappingVerdict(root: ParentNode, verdict: MappingVerdict): void {

@@ -3,7 +3,7 @@
  * server-rendered status, progress (aria-live) and error parts.
  */
 import { describeFailure } from "./failures.ts";
-import { el, part } from "./dom.ts";
+import { el, part } from "../../lib/dom.ts";
 
 export type Phase = "idle" | "working" | "done" | "error";
 

@@ -7,7 +7,7 @@
 import type { StunMessageRecord } from "../../shared/stun/transaction-record.ts";
 import { attributePurpose, attributeValueText } from "./attribute-text.ts";
 import { messageFields, recordBytes, type ByteField } from "./byte-fields.ts";
-import { el } from "./dom.ts";
+import { el } from "../../lib/dom.ts";
 import { decodeHeader } from "./header.ts";
 import { fieldHex, hexDumpRows } from "./hex-dump.ts";
 import { className, hex16 } from "./message-type.ts";

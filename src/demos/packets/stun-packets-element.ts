@@ -3,7 +3,7 @@
  * Binding request, the Binding success response, the XOR worked out and the srflx candidate.
  */
 import { DemoStatus } from "./demo-status.ts";
-import { el, part } from "./dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import { endpointText, renderMessage } from "./message-view.ts";
 import { matchSrflx } from "./srflx.ts";
 import { captureBinding } from "./stun-capture.ts";

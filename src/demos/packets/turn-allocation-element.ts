@@ -5,7 +5,7 @@
 import type { TransactionRecord } from "../../shared/stun/transaction-record.ts";
 import { allocationStories, type AllocationStory } from "./allocation-sequence.ts";
 import { DemoStatus } from "./demo-status.ts";
-import { el, part } from "./dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import { endpointText, renderMessage } from "./message-view.ts";
 import { captureAllocation } from "./turn-capture.ts";
 import { latestUsage, totalUsage } from "./transactions.ts";

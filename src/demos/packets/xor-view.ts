@@ -2,7 +2,7 @@
  * The XOR of XOR-MAPPED-ADDRESS worked out on the reader's own response, next to the srflx
  * candidate their browser made from it.
  */
-import { el } from "./dom.ts";
+import { el } from "../../lib/dom.ts";
 import type { SrflxMatch } from "./srflx.ts";
 import type { XorWorkedExample } from "./xor-example.ts";
 

@@ -7,7 +7,7 @@ import { annotateSdp, type AnnotatedLine } from "../../shared/sdp/annotate.ts";
 import { formatOffset } from "../../shared/timeline/model.ts";
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
 import { hostPort, type CandidateRow } from "./candidates.ts";
-import { el, part, replaceChildren } from "./dom.ts";
+import { el, part, replaceChildren } from "../../lib/dom.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
 
