@@ -72,6 +72,11 @@ export function createNatLab(kind: NatKind, id = `insp${process.pid % 100000}`):
   try {
     for (const ns of [cli, nat, pub]) {
       ip("netns", "add", ns);
+      // The lab is IPv4 only. Without this, IPv6 link-local addresses appear (after duplicate
+      // address detection) while Chromium loads the page, and it aborts loads with
+      // ERR_NETWORK_CHANGED. These sysctls belong to the namespace, not to the host.
+      inNs(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+      inNs(ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
       ip("-n", ns, "link", "set", "lo", "up");
     }
     // nat ↔ pub ("the internet")
