@@ -17,6 +17,7 @@ import { parseCandidate } from "../../src/shared/ice/candidate.ts";
 import { CHROMIUM_TYPE_PREFERENCE, RECOMMENDED_TYPE_PREFERENCE, candidatePriority } from "../../src/shared/ice/priority.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { candidateRows } from "./support/candidate-rows.ts";
 
 const SECRET = "test-secret-0123456789abcdef";
 let server: TestServer;
@@ -47,43 +48,11 @@ async function complete(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="gathering-state"]')?.textContent === "complete", null, { timeout: 45_000 });
 }
 
-interface Row {
-  type: string;
-  side: string;
-  priority: number;
-  tp: number;
-  lp: number;
-  comp: number;
-  address: string;
-  relayProtocol: string;
-  url: string;
-}
-
-async function rows(page: Page): Promise<Row[]> {
-  return page.$$eval("[data-candidate-type]", (trs) =>
-    trs.map((tr) => {
-      const cell = (name: string): string => tr.querySelector(`[data-part="${name}"]`)?.textContent ?? "";
-      const cells = [...tr.children].map((c) => c.textContent ?? "");
-      return {
-        type: tr.getAttribute("data-candidate-type") ?? "",
-        side: tr.getAttribute("data-side") ?? "",
-        priority: Number(tr.getAttribute("data-priority")),
-        tp: Number(cell("type-preference")),
-        lp: Number(cell("local-preference")),
-        comp: Number(cell("component-id")),
-        address: cells[3] ?? "",
-        relayProtocol: cells[12] ?? "",
-        url: cells[13] ?? "",
-      };
-    }),
-  );
-}
-
 describe("/inspect/ gathering against the built-in server", () => {
   it("shows host and relay rows whose three priority parts add up to the candidate's priority", async () => {
     const { page, errors } = await open();
     await complete(page);
-    const all = await rows(page);
+    const all = await candidateRows(page);
     const types = new Set(all.map((r) => r.type));
     expect(types.has("host"), JSON.stringify(all)).toBe(true);
     expect(types.has("relay"), JSON.stringify(all)).toBe(true);
@@ -119,7 +88,7 @@ describe("/inspect/ gathering against the built-in server", () => {
   it("?policy=relay shows relay rows only and skips the mapping check", async () => {
     const { page, errors } = await open("?policy=relay");
     await complete(page);
-    const all = await rows(page);
+    const all = await candidateRows(page);
     expect(all.length).toBeGreaterThan(0);
     expect(new Set(all.map((r) => r.type))).toEqual(new Set(["relay"]));
     expect(await page.getByTestId("mapping-verdict").textContent()).toBe("skipped");

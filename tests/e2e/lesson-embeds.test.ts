@@ -17,6 +17,7 @@ import { candidatePriority } from "../../src/shared/ice/priority.ts";
 import { classifyAddress } from "../../src/shared/net/address-class.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { candidateRows } from "./support/candidate-rows.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -87,36 +88,6 @@ async function runFromKeyboard(opened: Opened, testid: string): Promise<void> {
   expect(await button.isDisabled(), "the button is usable again when done").toBe(false);
 }
 
-interface Row {
-  type: string;
-  side: string;
-  priority: number;
-  tp: number;
-  lp: number;
-  comp: number;
-  address: string;
-  url: string;
-}
-
-async function rows(page: Page, scope: string): Promise<Row[]> {
-  return page.$$eval(`[data-testid="${scope}"] [data-candidate-type]`, (trs) =>
-    trs.map((tr) => {
-      const cell = (name: string): string => tr.querySelector(`[data-part="${name}"]`)?.textContent ?? "";
-      const cells = [...tr.children].map((c) => c.textContent ?? "");
-      return {
-        type: tr.getAttribute("data-candidate-type") ?? "",
-        side: tr.getAttribute("data-side") ?? "",
-        priority: Number(tr.getAttribute("data-priority")),
-        tp: Number(cell("type-preference")),
-        lp: Number(cell("local-preference")),
-        comp: Number(cell("component-id")),
-        address: cells[3] ?? "",
-        url: cells[13] ?? "",
-      };
-    }),
-  );
-}
-
 describe("ICE lesson: inspect-candidates embed", () => {
   it("gathers on the reader's click and shows host and relay rows whose priority parts add up", async () => {
     const opened = await openLesson("ice");
@@ -124,7 +95,7 @@ describe("ICE lesson: inspect-candidates embed", () => {
     const embed = page.getByTestId("inspect-candidates-embed");
     expect(await embed.getByTestId("embed-candidate-table").isVisible(), "no table before the click").toBe(false);
     await runFromKeyboard(opened, "inspect-candidates-embed");
-    const all = await rows(page, "inspect-candidates-embed");
+    const all = await candidateRows(page, "inspect-candidates-embed");
     const types = new Set(all.map((r) => r.type));
     expect(types.has("host"), JSON.stringify(all)).toBe(true);
     expect(types.has("relay"), JSON.stringify(all)).toBe(true);
