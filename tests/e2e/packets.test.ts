@@ -5,16 +5,13 @@
  * request and success response with the XOR worked out, matching what the browser itself reported;
  * for TURN the 401 challenge, the signed retry granting a relayed address, and non-zero byte counts.
  */
-import { execFile } from "node:child_process";
-import { chmod, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { collectPageErrors, findChromium, launchChromium } from "./support/browser.ts";
+import { chromiumInLab, startServerInLab } from "./nat/lab-processes.ts";
+import { createNatLab, type NatLab } from "./nat/netns-lab.ts";
+import { collectPageErrors, launchChromium } from "./support/browser.ts";
 
 /** WebRTC plus axe in two themes; the machine is shared, so allow for load. */
 const HEAVY_TEST_MS = 120_000;
@@ -116,25 +113,25 @@ describe("STUN lesson: your own Binding request, decoded", () => {
   }, HEAVY_TEST_MS);
 
   describe("behind a real NAT (network namespaces)", () => {
-    let lab: NatLab;
-    let natServer: TestServer;
-    let natBrowser: Browser;
+    let lab: NatLab | undefined;
+    let natServer: Awaited<ReturnType<typeof startServerInLab>> | undefined;
+    let chromium: Awaited<ReturnType<typeof chromiumInLab>> | undefined;
     beforeAll(async () => {
-      lab = await createNatLab();
-      natServer = await startTestServer({ HOST: lab.serverAddress });
-      natBrowser = await launchChromium({ executablePath: lab.chromiumWrapper });
-    });
+      lab = createNatLab("masquerade", `pk${String(process.pid % 100000)}`);
+      natServer = await startServerInLab(lab);
+      chromium = await chromiumInLab(lab);
+    }, HEAVY_TEST_MS);
     afterAll(async () => {
-      await natBrowser?.close();
-      await natServer?.close();
-      await lab?.destroy();
+      await chromium?.stop();
+      await natServer?.stop();
+      lab?.destroy();
     });
 
     it("the XOR-MAPPED-ADDRESS worked out on the page is the NAT's address, and the browser's srflx candidate", async () => {
-      const page = await natBrowser.newPage();
+      if (!lab || !natServer || !chromium) throw new Error("the NAT lab did not start (see the beforeAll error)");
+      const page = await chromium.browser.newPage();
       const errors = collectPageErrors(page);
-      // startTestServer's origin names 127.0.0.1; the client namespace reaches the server on the lab address.
-      await page.goto(`http://${lab.serverAddress}:${String(natServer.port)}/lessons/stun/`);
+      await page.goto(`${natServer.url}/lessons/stun/`);
       const { mapped, srflxLine } = await checkStunDemo(page);
       const [address, port] = split(mapped);
       expect(address).toBe(lab.natPublicAddress);
@@ -172,67 +169,6 @@ describe("TURN lesson: your own allocation", () => {
     await page.context().close();
   }, HEAVY_TEST_MS);
 });
-
-/**
- * A one-client NAT lab (needs root, iproute2 and iptables): the test server listens in this
- * namespace on a veth to a "nat" namespace that masquerades a "client" namespace where Chromium
- * runs. Only documentation addresses: WAN 198.51.100.x/30, LAN 203.0.113.x/30, chosen per process.
- */
-interface NatLab {
-  serverAddress: string;
-  natPublicAddress: string;
-  clientAddress: string;
-  chromiumWrapper: string;
-  destroy(): Promise<void>;
-}
-
-const run = promisify(execFile);
-
-async function createNatLab(): Promise<NatLab> {
-  const n = process.pid % 60;
-  const wan = (host: number): string => `198.51.100.${String(4 * n + host)}`;
-  const lan = (host: number): string => `203.0.113.${String(4 * n + host)}`;
-  const nat = `pk-nat-${String(process.pid)}`;
-  const cli = `pk-cli-${String(process.pid)}`;
-  const [up, wanIf, lanIf, ethIf] = ["pku", "pkw", "pkl", "pke"].map((p) => `${p}${String(process.pid)}`.slice(0, 15)) as [string, string, string, string];
-  const wrapper = join(tmpdir(), `packets-chromium-${String(process.pid)}.sh`);
-  const destroy = async (): Promise<void> => {
-    for (const ns of [cli, nat]) await run("ip", ["netns", "del", ns]).catch(() => undefined);
-    await run("ip", ["link", "del", up]).catch(() => undefined);
-    await rm(wrapper, { force: true });
-  };
-  const steps: string[][] = [
-    ["ip", "netns", "add", nat],
-    ["ip", "netns", "add", cli],
-    ["ip", "-n", nat, "link", "set", "lo", "up"],
-    ["ip", "-n", cli, "link", "set", "lo", "up"],
-    ["ip", "link", "add", up, "type", "veth", "peer", "name", wanIf],
-    ["ip", "link", "set", wanIf, "netns", nat],
-    ["ip", "addr", "add", `${wan(1)}/30`, "dev", up],
-    ["ip", "link", "set", up, "up"],
-    ["ip", "-n", nat, "addr", "add", `${wan(2)}/30`, "dev", wanIf],
-    ["ip", "-n", nat, "link", "set", wanIf, "up"],
-    ["ip", "link", "add", lanIf, "type", "veth", "peer", "name", ethIf],
-    ["ip", "link", "set", lanIf, "netns", nat],
-    ["ip", "link", "set", ethIf, "netns", cli],
-    ["ip", "-n", nat, "addr", "add", `${lan(1)}/30`, "dev", lanIf],
-    ["ip", "-n", nat, "link", "set", lanIf, "up"],
-    ["ip", "-n", cli, "addr", "add", `${lan(2)}/30`, "dev", ethIf],
-    ["ip", "-n", cli, "link", "set", ethIf, "up"],
-    ["ip", "-n", cli, "route", "add", "default", "via", lan(1)],
-    ["ip", "netns", "exec", nat, "sysctl", "-qw", "net.ipv4.ip_forward=1"],
-    ["ip", "netns", "exec", nat, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", wanIf, "-j", "MASQUERADE"],
-  ];
-  try {
-    for (const [command, ...args] of steps) await run(command ?? "", args);
-    await writeFile(wrapper, `#!/bin/sh\nexec ip netns exec ${cli} ${findChromium()} "$@"\n`);
-    await chmod(wrapper, 0o755);
-  } catch (error) {
-    await destroy();
-    throw new Error(`The NAT lab needs root, iproute2 and iptables (Debian: apt-get install iptables): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  return { serverAddress: wan(1), natPublicAddress: wan(2), clientAddress: lan(2), chromiumWrapper: wrapper, destroy };
-}
 
 describe("states other than success", () => {
   it("without JavaScript the demo explains itself and offers no dead button", async () => {

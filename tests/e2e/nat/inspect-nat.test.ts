@@ -9,72 +9,19 @@
  * Needs Linux and root. Elsewhere it is skipped with the reason printed, unless REQUIRE_NAT_TEST=1
  * (.ci/run), where not being able to run is a failure.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { candidatePriority, RECOMMENDED_TYPE_PREFERENCE } from "../../../src/shared/ice/priority.ts";
-import { findChromium, launchChromium } from "../support/browser.ts";
-import { createNatLab, natLabUnavailableReason, natRules, type NatKind, type NatLab } from "./netns-lab.ts";
+import { chromiumInLab, startServerInLab } from "./lab-processes.ts";
+import { createNatLab, natLabUnavailableReason, natRules, type NatKind } from "./netns-lab.ts";
 
 const unavailable = natLabUnavailableReason();
 const required = process.env["REQUIRE_NAT_TEST"] === "1";
 if (unavailable && !required) console.warn(`SKIPPED tests/e2e/nat/inspect-nat.test.ts: ${unavailable}`);
 
-const HTTP_PORT = 8080;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
-
-/** Starts server/index.ts inside the lab's public namespace; resolves once it printed its URL. */
-async function startServerIn(lab: NatLab): Promise<ChildProcess> {
-  const node = existsSync(resolve("node_modules/.bin/node")) ? resolve("node_modules/.bin/node") : process.execPath;
-  const child = spawn("ip", ["netns", "exec", lab.pub, node, "server/index.ts"], {
-    env: { ...process.env, HOST: lab.serverAddress, PORT: String(HTTP_PORT), TURN_PORT: "3478", TURN_ALT_PORT: "3479", TURN_SECRET: "nat-lab-secret-0123456789abcdef" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  cleanups.push(
-    () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
-  );
-  let output = "";
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (/Open http:\/\//u.test(output)) {
-        clearTimeout(timer);
-        ready();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${String(code)}:\n${output}`));
-    });
-  });
-  return child;
-}
-
-/** Chromium inside the client namespace: Playwright talks to it over pipes, which survive `ip netns exec`. */
-async function browserIn(lab: NatLab): Promise<Browser> {
-  const dir = mkdtempSync(join(tmpdir(), "inspect-nat-"));
-  const wrapper = join(dir, "chromium-in-netns.sh");
-  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${lab.cli} ${findChromium()} "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const browser = await launchChromium({ executablePath: wrapper });
-  cleanups.push(() => browser.close());
-  return browser;
-}
 
 interface Observed {
   verdict: string;
@@ -86,10 +33,12 @@ async function inspectBehind(kind: NatKind): Promise<Observed> {
   const lab = createNatLab(kind);
   cleanups.push(() => lab.destroy());
   expect(natRules(lab)).toContain(kind === "masquerade-random" ? "MASQUERADE --random" : "-j MASQUERADE");
-  await startServerIn(lab);
-  const browser = await browserIn(lab);
+  const server = await startServerInLab(lab);
+  cleanups.push(() => server.stop());
+  const { browser, stop } = await chromiumInLab(lab);
+  cleanups.push(stop);
   const page = await browser.newPage();
-  await page.goto(`http://${lab.serverAddress}:${HTTP_PORT}/inspect/`);
+  await page.goto(`${server.url}/inspect/`);
   await page.waitForFunction(() => document.querySelector('[data-testid="gathering-state"]')?.textContent === "complete", null, { timeout: 45_000 });
   await page.waitForFunction(() => !["pending", "measuring"].includes(document.querySelector('[data-testid="mapping-verdict"]')?.textContent ?? "pending"), null, { timeout: 45_000 });
   const rows = await page.$$eval("[data-candidate-type][data-side='local']", (trs) =>

@@ -5,7 +5,8 @@
  *   (Chromium)                          MASQUERADE [--random] out of wan0                          (the site + STUN/TURN)
  *
  * Only documentation addresses (RFC 5737 TEST-NET-3) and RFC 1918 space inside namespaces this lab
- * creates; nothing touches the root namespace's interfaces, routes or firewall. Needs Linux and root.
+ * creates; nothing touches the root namespace's interfaces, routes or firewall (so browsers that other
+ * tests run at the same time see no network change). Needs Linux and root.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -79,22 +80,15 @@ export function createNatLab(kind: NatKind, id = `insp${process.pid % 100000}`):
       inNs(ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
       ip("-n", ns, "link", "set", "lo", "up");
     }
-    // nat ↔ pub ("the internet")
-    ip("link", "add", `${id}w`, "type", "veth", "peer", "name", `${id}p`);
-    ip("link", "set", `${id}w`, "netns", nat);
-    ip("link", "set", `${id}p`, "netns", pub);
-    ip("-n", nat, "link", "set", `${id}w`, "name", "wan0");
-    ip("-n", pub, "link", "set", `${id}p`, "name", "eth0");
+    // nat ↔ pub ("the internet"). Each veth pair is made inside the namespaces, never in the root
+    // namespace: a new interface there is a network change for every browser other tests run.
+    ip("-n", nat, "link", "add", "wan0", "type", "veth", "peer", "name", "eth0", "netns", pub);
     ip("-n", nat, "addr", "add", "203.0.113.2/24", "dev", "wan0");
     ip("-n", pub, "addr", "add", "203.0.113.10/24", "dev", "eth0");
     ip("-n", nat, "link", "set", "wan0", "up");
     ip("-n", pub, "link", "set", "eth0", "up");
     // cli ↔ nat (the home network)
-    ip("link", "add", `${id}l`, "type", "veth", "peer", "name", `${id}c`);
-    ip("link", "set", `${id}l`, "netns", nat);
-    ip("link", "set", `${id}c`, "netns", cli);
-    ip("-n", nat, "link", "set", `${id}l`, "name", "lan0");
-    ip("-n", cli, "link", "set", `${id}c`, "name", "eth0");
+    ip("-n", nat, "link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns", cli);
     ip("-n", nat, "addr", "add", "10.0.0.1/24", "dev", "lan0");
     ip("-n", cli, "addr", "add", "10.0.0.2/24", "dev", "eth0");
     ip("-n", nat, "link", "set", "lan0", "up");
