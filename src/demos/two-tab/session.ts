@@ -89,6 +89,14 @@ interface Peer {
   handle(message: { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null }): Promise<void>;
   stopStats(): void;
   selectedPairId: string | undefined;
+  /** Set by an ICE restart until the new ICE session has a selected pair. */
+  restart: { pairId: string | undefined; pairChanges: number | undefined } | undefined;
+}
+
+/** The transport's count of selected-pair changes (RTCTransportStats), if the browser reports it. */
+function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
+  const transport = stats.find((s) => s.type === "transport" && typeof s["selectedCandidatePairChanges"] === "number");
+  return transport ? (transport["selectedCandidatePairChanges"] as number) : undefined;
 }
 
 const STATS_INTERVAL_MS = 1000;
@@ -280,7 +288,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       record("selected-pair", `selected pair ${selected.local.type}/${selected.remote.type}`, {
         detail: `${hostPort(selected.local.address, selected.local.port)} ↔ ${hostPort(selected.remote.address, selected.remote.port)}`,
       });
-      if (currentRun?.kind === "ice-restart") finishRun("connectMs");
+    }
+    // The restart is done once the transport selected a pair after it: a different pair, or (where
+    // the browser counts them) one more selection, since a pair can be re-selected under the same id.
+    const restart = current.restart;
+    if (selected && restart) {
+      const changes = selectedPairChanges(lastStats);
+      if (selected.id !== restart.pairId || (changes !== undefined && restart.pairChanges !== undefined && changes > restart.pairChanges)) {
+        current.restart = undefined;
+        if (currentRun?.kind === "ice-restart") finishRun("connectMs");
+      }
     }
     changed();
   }
@@ -338,6 +355,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       channel: undefined,
       gatheringStartedAt: now(),
       selectedPairId: undefined,
+      restart: undefined,
       stopStats: () => undefined,
       // The W3C perfect negotiation pattern (WebRTC 1.0 §10.7), including the
       // isSettingRemoteAnswerPending fix (w3c/webrtc-pc#2572): while an answer is being applied
@@ -681,13 +699,17 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       startRun("ice-restart");
       const run = currentRun;
       record("note", "ICE restart requested");
+      current.restart = { pairId: current.selectedPairId, pairChanges: selectedPairChanges(lastStats) };
       current.pc.restartIce();
-      // New ufrag/pwd, new candidates, new pairs: the run ends when a new pair is selected. Poll
-      // the stats quickly until then, so the time shown is not rounded to the 1 s refresh.
+      // New ufrag/pwd, new candidates, new pairs: the run ends when a pair is selected after the
+      // restart. Poll the stats quickly until then, so the time shown is not rounded to the 1 s refresh.
       const started = Date.now();
       const fast = setInterval(() => {
-        if (run?.connectMs !== undefined || peer !== current || Date.now() - started > 15_000) clearInterval(fast);
-        else void pollStats(current).catch(() => undefined);
+        if (run?.connectMs !== undefined || peer !== current) clearInterval(fast);
+        else if (Date.now() - started > 15_000) {
+          clearInterval(fast);
+          record("note", "ICE restart: no pair selected after the restart within 15 s (the old pair may still carry the traffic; the 1 s refresh keeps watching)");
+        } else void pollStats(current).catch(() => undefined);
       }, 25);
     },
     async reconnect(experiments) {
