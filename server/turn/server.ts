@@ -123,8 +123,8 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
       }
       timer = setInterval(sweep, SWEEP_INTERVAL_MS);
       timer.unref();
-      log(`turn: listening on ${sockets.map((s) => `${s.local.address}:${String(s.local.port)}/udp`).join(", ")}, relaying from ${relayAddress}` +
-        (config.allowPrivatePeers ? " (allowPrivatePeers: loopback/private peers ALLOWED)" : ""));
+      // Whether private peers are allowed is the caller's to announce (server/index.ts says it once).
+      log(`turn: listening on ${sockets.map((s) => `${s.local.address}:${String(s.local.port)}/udp`).join(", ")}, relaying from ${relayAddress}`);
     },
     async close() {
       if (timer) clearInterval(timer);

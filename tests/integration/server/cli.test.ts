@@ -90,6 +90,8 @@ describe("npm start's server process", () => {
       const result = run({ PORT: "0", TURN_PORT: "0", TURN_ALT_PORT: "0" });
       const line = await waitFor(result, /Open http:\/\/localhost:(\d+)\//u);
       const port = /:(\d+)\//u.exec(line)?.[1];
+      // The loopback default turns relaying to private peers on, and the start-up output says so once.
+      expect(result.stdout().match(/private peers/gu)).toHaveLength(1);
       const response = await fetch(`http://127.0.0.1:${port}/`);
       expect(response.status).toBe(200);
       // Keep a connection open: shutdown must still complete.
