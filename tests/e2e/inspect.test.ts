@@ -61,6 +61,9 @@ describe("/inspect/ gathering against the built-in server", () => {
       expect(candidatePriority(r.tp, r.lp, r.comp), JSON.stringify(r)).toBe(r.priority);
       expect(r.comp).toBe(1);
     }
+    // The rows are drawn by a script; the table's styles must reach their cells too.
+    const padding = (selector: string): Promise<string> => page.locator(selector).first().evaluate((cell) => getComputedStyle(cell).padding);
+    expect(await padding("[data-candidate-type][data-side=local] td")).toBe(await padding(".cand-table thead th"));
     const hostUdp = all.filter((r) => r.type === "host" && r.tp === RECOMMENDED_TYPE_PREFERENCE.host);
     expect(hostUdp.length, "a UDP host candidate with type preference 126").toBeGreaterThan(0);
     const relay = all.filter((r) => r.type === "relay");
