@@ -45,6 +45,67 @@ async function floorRun(page: Page): Promise<number> {
 }
 
 /**
+ * A second reference, for the notes rather than the target: the two-tab shape without this demo.
+ * A long-lived page answers and a fresh page offers each run (as the demo's second tab does, with
+ * WebRTC warmed up first), signaling over a BroadcastChannel (browser-internal, no server, no UI).
+ * The gap between it and the one-page floor is what two renderer processes cost on this machine.
+ */
+async function installTwoPageAnswerer(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
+    const channel = new BroadcastChannel("two-page-floor");
+    let pc: RTCPeerConnection | undefined;
+    let chain = Promise.resolve();
+    channel.onmessage = ({ data }: MessageEvent<{ offer?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null; from?: string }>) => {
+      chain = chain.then(async () => {
+        if (data.offer) {
+          pc?.close();
+          const current = new RTCPeerConnection({ iceServers: config.iceServers });
+          pc = current;
+          current.onicecandidate = (e) => channel.postMessage({ from: "answerer", candidate: e.candidate?.toJSON() ?? null });
+          await current.setRemoteDescription(data.offer);
+          await current.setLocalDescription();
+          channel.postMessage({ answer: { type: "answer", sdp: current.localDescription?.sdp } });
+        } else if (data.from === "offerer" && data.candidate !== undefined) {
+          await pc?.addIceCandidate(data.candidate ?? undefined).catch(() => undefined);
+        }
+      });
+    };
+  });
+}
+
+async function twoPageRun(offerer: Page): Promise<number> {
+  return offerer.evaluate(async () => {
+    const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
+    // Warm WebRTC up and let the fresh page go idle, as the demo does before it joins.
+    const warm = new RTCPeerConnection();
+    warm.createDataChannel("warm-up");
+    await warm.createOffer();
+    warm.close();
+    await new Promise((done) => setTimeout(done, 300));
+    const start = performance.now();
+    const channel = new BroadcastChannel("two-page-floor");
+    const pc = new RTCPeerConnection({ iceServers: config.iceServers });
+    let chain = Promise.resolve();
+    channel.onmessage = ({ data }: MessageEvent<{ answer?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null; from?: string }>) => {
+      chain = chain.then(async () => {
+        if (data.answer) await pc.setRemoteDescription(data.answer);
+        else if (data.from === "answerer" && data.candidate !== undefined) await pc.addIceCandidate(data.candidate ?? undefined).catch(() => undefined);
+      });
+    };
+    pc.onicecandidate = (e) => channel.postMessage({ from: "offerer", candidate: e.candidate?.toJSON() ?? null });
+    const dc = pc.createDataChannel("chat");
+    const open = new Promise<number>((resolve) => dc.addEventListener("open", () => resolve(performance.now() - start)));
+    await pc.setLocalDescription();
+    channel.postMessage({ offer: { type: "offer", sdp: pc.localDescription?.sdp } });
+    const ms = await open;
+    pc.close();
+    channel.close();
+    return ms;
+  });
+}
+
+/**
  * The server as `npm start` runs it: its own process (ports chosen by the OS), so the benchmark's
  * own work (driving Chromium) does not share an event loop with the signaling it measures.
  */
@@ -116,7 +177,12 @@ async function main(): Promise<void> {
     await first.waitForFunction(() => (document.querySelector<HTMLInputElement>("[data-testid=room-link]")?.value ?? "").includes("room="));
     const link = await first.getByTestId("room-link").inputValue();
 
+    const answerer = await context.newPage();
+    await answerer.goto(server.url);
+    await installTwoPageAnswerer(answerer);
+
     const twoTab: number[] = [];
+    const twoPage: number[] = [];
     const freshFloor: number[] = [];
     const fromNavigation: number[] = [];
     const floor: number[] = [];
@@ -127,6 +193,11 @@ async function main(): Promise<void> {
       await fresh.goto(server.url);
       freshFloor.push(await floorRun(fresh));
       await fresh.close();
+      await settle();
+      const offerer = await context.newPage();
+      await offerer.goto(server.url);
+      twoPage.push(await twoPageRun(offerer));
+      await offerer.close();
       await settle();
       const second = await context.newPage();
       const navStart = Date.now();
@@ -147,6 +218,8 @@ async function main(): Promise<void> {
     console.log(`ratio two-tab / floor: ${(twoTabMedian / floorMedian).toFixed(2)} (target <= 1.3)`);
     const freshMedian = median(freshFloor);
     console.log(`floor in a fresh page each run: median ${freshMedian.toFixed(1)} ms  [${freshFloor.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / fresh floor: ${(twoTabMedian / freshMedian).toFixed(2)}`);
+    const twoPageMedian = median(twoPage);
+    console.log(`two pages, no server and no demo UI (BroadcastChannel signaling, fresh warmed-up offerer): median ${twoPageMedian.toFixed(1)} ms  [${twoPage.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / two pages: ${(twoTabMedian / twoPageMedian).toFixed(2)}`);
     console.log(`for reference, second tab's navigation start -> open seen by the test: median ${median(fromNavigation).toFixed(0)} ms (includes page load and polling)`);
   } finally {
     await browser.close();
