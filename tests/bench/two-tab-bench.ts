@@ -106,6 +106,120 @@ async function twoPageRun(offerer: Page): Promise<number> {
 }
 
 /**
+ * A third reference: the same two-page shape, signaling through this server (socket.io, the demo's
+ * protocol) but with a bare client: a few lines of the socket.io wire format over a WebSocket,
+ * no demo UI, no timeline. Between this and the two-page figure is the server hop; between this
+ * and the two-tab figure is the demo's own client code.
+ */
+async function installBareSignaling(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    type Handler = (payload: Record<string, unknown>) => void;
+    const handlers = new Map<string, Handler>();
+    const acks = new Map<number, (payload: Record<string, unknown>) => void>();
+    let nextAck = 1;
+    const ws = new WebSocket(`${location.origin.replace(/^http/u, "ws")}/socket.io/?EIO=4&transport=websocket`);
+    await new Promise<void>((connected, fail) => {
+      ws.onerror = () => fail(new Error("WebSocket failed"));
+      ws.onmessage = ({ data }: MessageEvent<string>) => {
+        if (data === "2") return ws.send("3"); // engine.io ping
+        if (data.startsWith("0")) return ws.send("40"); // engine.io open: connect to the main namespace
+        if (data.startsWith("40")) return connected();
+        const ack = /^43(\d+)(.*)$/su.exec(data);
+        if (ack) {
+          const [payload] = JSON.parse(ack[2] ?? "[]") as [Record<string, unknown>];
+          acks.get(Number(ack[1]))?.(payload);
+          acks.delete(Number(ack[1]));
+          return;
+        }
+        if (data.startsWith("42")) {
+          const [event, payload] = JSON.parse(data.slice(2)) as [string, Record<string, unknown>];
+          handlers.get(event)?.(payload);
+        }
+        return undefined;
+      };
+    });
+    (window as unknown as { bare: unknown }).bare = {
+      emit(event: string, payload: unknown): Promise<Record<string, unknown>> {
+        const id = nextAck++;
+        ws.send(`42${String(id)}${JSON.stringify([event, payload])}`);
+        return new Promise((done) => acks.set(id, done));
+      },
+      on(event: string, handler: Handler): void {
+        handlers.set(event, handler);
+      },
+    };
+  });
+}
+
+interface Bare {
+  emit(event: string, payload: unknown): Promise<Record<string, unknown>>;
+  on(event: string, handler: (payload: Record<string, unknown>) => void): void;
+}
+
+/** The long-lived page of the bare reference: creates a room and answers every newcomer. Returns the room ID. */
+async function installBareAnswerer(page: Page): Promise<string> {
+  await installBareSignaling(page);
+  return page.evaluate(async () => {
+    const bare = (window as unknown as { bare: Bare }).bare;
+    const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
+    let pc: RTCPeerConnection | undefined;
+    let chain = Promise.resolve();
+    bare.on("peer:joined", () => {
+      pc?.close();
+      const current = new RTCPeerConnection({ iceServers: config.iceServers });
+      pc = current;
+      current.onicecandidate = (e) => void bare.emit("signal:candidate", { candidate: e.candidate ? { candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex } : null });
+    });
+    bare.on("signal:description", (m) => {
+      chain = chain.then(async () => {
+        if (!pc) return;
+        await pc.setRemoteDescription(m["description"] as RTCSessionDescriptionInit);
+        await pc.setLocalDescription();
+        void bare.emit("signal:description", { description: { type: "answer", sdp: pc.localDescription?.sdp } });
+      });
+    });
+    bare.on("signal:candidate", (m) => {
+      chain = chain.then(() => pc?.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
+    });
+    const joined = await bare.emit("room:join", {});
+    return joined["roomId"] as string;
+  });
+}
+
+async function bareRun(offerer: Page, roomId: string): Promise<number> {
+  await installBareSignaling(offerer);
+  return offerer.evaluate(async (room) => {
+    const bare = (window as unknown as { bare: Bare }).bare;
+    const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
+    const warm = new RTCPeerConnection();
+    warm.createDataChannel("warm-up");
+    await warm.createOffer();
+    warm.close();
+    await new Promise((done) => setTimeout(done, 300));
+    let chain = Promise.resolve();
+    let pc: RTCPeerConnection | undefined;
+    bare.on("signal:description", (m) => {
+      chain = chain.then(() => pc?.setRemoteDescription(m["description"] as RTCSessionDescriptionInit));
+    });
+    bare.on("signal:candidate", (m) => {
+      chain = chain.then(() => pc?.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
+    });
+    await bare.emit("room:join", { roomId: room });
+    const start = performance.now(); // as the demo: from the join's acknowledgement
+    const current = new RTCPeerConnection({ iceServers: config.iceServers });
+    pc = current;
+    current.onicecandidate = (e) => void bare.emit("signal:candidate", { candidate: e.candidate ? { candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex } : null });
+    const dc = current.createDataChannel("chat");
+    const open = new Promise<number>((resolve) => dc.addEventListener("open", () => resolve(performance.now() - start)));
+    await current.setLocalDescription();
+    void bare.emit("signal:description", { description: { type: "offer", sdp: current.localDescription?.sdp } });
+    const ms = await open;
+    current.close();
+    return ms;
+  }, roomId);
+}
+
+/**
  * The server as `npm start` runs it: its own process (ports chosen by the OS), so the benchmark's
  * own work (driving Chromium) does not share an event loop with the signaling it measures.
  */
@@ -181,8 +295,13 @@ async function main(): Promise<void> {
     await answerer.goto(server.url);
     await installTwoPageAnswerer(answerer);
 
+    const bareAnswerer = await context.newPage();
+    await bareAnswerer.goto(server.url);
+    const bareRoom = await installBareAnswerer(bareAnswerer);
+
     const twoTab: number[] = [];
     const twoPage: number[] = [];
+    const bare: number[] = [];
     const freshFloor: number[] = [];
     const fromNavigation: number[] = [];
     const floor: number[] = [];
@@ -198,6 +317,11 @@ async function main(): Promise<void> {
       await offerer.goto(server.url);
       twoPage.push(await twoPageRun(offerer));
       await offerer.close();
+      await settle();
+      const bareOfferer = await context.newPage();
+      await bareOfferer.goto(server.url);
+      bare.push(await bareRun(bareOfferer, bareRoom));
+      await bareOfferer.close();
       await settle();
       const second = await context.newPage();
       const navStart = Date.now();
@@ -220,6 +344,8 @@ async function main(): Promise<void> {
     console.log(`floor in a fresh page each run: median ${freshMedian.toFixed(1)} ms  [${freshFloor.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / fresh floor: ${(twoTabMedian / freshMedian).toFixed(2)}`);
     const twoPageMedian = median(twoPage);
     console.log(`two pages, no server and no demo UI (BroadcastChannel signaling, fresh warmed-up offerer): median ${twoPageMedian.toFixed(1)} ms  [${twoPage.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / two pages: ${(twoTabMedian / twoPageMedian).toFixed(2)}`);
+    const bareMedian = median(bare);
+    console.log(`two pages through this server, bare client, no demo UI: median ${bareMedian.toFixed(1)} ms  [${bare.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / bare: ${(twoTabMedian / bareMedian).toFixed(2)}`);
     console.log(`for reference, second tab's navigation start -> open seen by the test: median ${median(fromNavigation).toFixed(0)} ms (includes page load and polling)`);
   } finally {
     await browser.close();
