@@ -38,25 +38,26 @@ export class TwoTabDemoElement extends HTMLElement {
 
   /**
    * Draw on the next frame; but while an attempt is in flight, not before it has lasted
-   * IN_FLIGHT_FRAME_MS and then at most once per IN_FLIGHT_FRAME_MS. Every frame costs style,
-   * layout and paint on the main thread (and CPU) the negotiation needs, and a connection on a good
-   * network is made in well under that time: the reader sees every state in the timeline and the
-   * tables the moment it ends; a slow attempt still shows its progress four times a second.
+   * IN_FLIGHT_FRAME_MS and then at most once per IN_FLIGHT_FRAME_MS, and without even asking for
+   * a frame in between. Every frame costs style, layout and paint on the main thread (and CPU) the
+   * negotiation needs, and a connection on a good network is made in well under that time: the
+   * reader sees every state in the timeline and the tables the moment it ends; a slow attempt still
+   * shows its progress four times a second.
    */
   private schedule(): void {
+    const wait = this.drawDelay();
+    if (wait > 0) {
+      this.throttle ??= setTimeout(() => {
+        this.throttle = undefined;
+        this.schedule();
+      }, wait);
+      return;
+    }
+    clearTimeout(this.throttle);
+    this.throttle = undefined;
     if (this.frame !== 0) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      const wait = this.drawDelay();
-      if (wait > 0) {
-        this.throttle ??= setTimeout(() => {
-          this.throttle = undefined;
-          this.schedule();
-        }, wait);
-        return;
-      }
-      clearTimeout(this.throttle);
-      this.throttle = undefined;
       this.lastDrawAt = performance.now();
       if (this.session) this.draw(this.session.state);
     });
@@ -64,8 +65,7 @@ export class TwoTabDemoElement extends HTMLElement {
 
   /** How long to hold the next draw back: 0 unless an attempt is in flight (see schedule()). */
   private drawDelay(): number {
-    const state = this.session?.state;
-    if (!state || !this.attemptInFlight(state)) {
+    if (!this.session?.state.attemptInFlight) {
       this.inFlightSince = undefined;
       return 0;
     }
@@ -150,41 +150,15 @@ export class TwoTabDemoElement extends HTMLElement {
     this.drawChat(state);
     this.drawMedia(state);
     this.drawRuns(state);
-    // While the peers negotiate (a few hundred milliseconds) only the small parts above are
-    // drawn: building tables and annotated SDP then would compete with the negotiation itself
-    // for this tab's main thread. Everything is drawn as soon as the attempt ends.
-    if (!this.attemptInFlight(state)) {
-      this.drawLink(state);
-      this.drawPairs(state);
-      this.drawCandidates(state);
-      this.drawSdp("local", state.localSdp);
-      this.drawSdp("remote", state.remoteSdp);
-      this.drawTimeline(state);
-    }
+    this.drawLink(state);
+    this.drawPairs(state);
+    this.drawCandidates(state);
+    this.drawSdp("local", state.localSdp);
+    this.drawSdp("remote", state.remoteSdp);
+    this.drawTimeline(state);
     part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
     part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;
-  }
-
-  /** Until this time (performance.now()), a connected attempt still waits for its data channel. */
-  private channelWaitUntil: number | undefined;
-
-  /**
-   * An attempt is in flight while the peers negotiate and, once connected, until the data channel
-   * opens (a second at most, so a channel that never opens does not hide the tables).
-   */
-  private attemptInFlight(state: DemoState): boolean {
-    if (state.phase === "negotiating") {
-      this.channelWaitUntil = undefined;
-      return true;
-    }
-    if (state.phase !== "connected" || state.channelOpen) return false;
-    const now = performance.now();
-    if (this.channelWaitUntil === undefined) {
-      this.channelWaitUntil = now + 1000;
-      setTimeout(() => this.schedule(), 1000);
-    }
-    return now < this.channelWaitUntil;
   }
 
   private drawLink(state: DemoState): void {

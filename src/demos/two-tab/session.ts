@@ -58,6 +58,11 @@ export interface DemoState {
   why: string;
   chat: ChatLine[];
   channelOpen: boolean;
+  /**
+   * From a run's start until it ends (data channel open, ICE restart done, failure, peer gone):
+   * the page holds its frames back meanwhile (see demo-element.ts schedule()).
+   */
+  attemptInFlight: boolean;
   timeline: TimelineEvent[];
   runs: Run[];
   experiments: Experiments;
@@ -121,6 +126,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     why: "",
     chat: [],
     channelOpen: false,
+    attemptInFlight: false,
     timeline: [],
     runs: [],
     experiments: { relayOnly: params.policy === "relay", dropHost: false, dropSrflx: false, trickle: true },
@@ -188,6 +194,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
   function setStatus(phase: Phase, status: string, error?: string): void {
     state.phase = phase;
+    if (phase === "error" || phase === "room-full" || phase === "peer-left") state.attemptInFlight = false;
     state.status = status;
     state.error = error;
     changed();
@@ -203,12 +210,14 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   function startRun(kind: Run["kind"]): void {
     currentRun = { n: state.runs.length + 1, kind, settings: settingsLabel(state.experiments), startedAt: now() };
     state.runs = [...state.runs, currentRun];
+    state.attemptInFlight = true;
   }
 
   function finishRun(field: "connectMs" | "channelMs"): void {
     if (!currentRun || currentRun[field] !== undefined) return;
     currentRun[field] = Math.round(now() - currentRun.startedAt);
     state.runs = [...state.runs];
+    if (field === "channelMs" || currentRun.kind === "ice-restart") state.attemptInFlight = false;
   }
 
   async function relayDescription(description: RTCSessionDescription | null): Promise<void> {
@@ -463,6 +472,14 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (name === "connectionState" && pc.connectionState === "connected") {
         finishRun("connectMs");
         setStatus("connected", "Connected: the two tabs now talk directly (or through the TURN relay), not through the signaling server.");
+        // A data channel that does not open within a second is not worth holding the page's frames for.
+        const run = currentRun;
+        setTimeout(() => {
+          if (currentRun === run && state.attemptInFlight) {
+            state.attemptInFlight = false;
+            changed();
+          }
+        }, 1000);
         void pollStats(current);
       }
       if (name === "connectionState" && pc.connectionState === "failed") {
@@ -509,6 +526,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     current.stopStats();
     current.channel?.close();
     current.pc.close();
+    state.attemptInFlight = false;
     state.connectionState = "closed";
     state.channelOpen = false;
     state.remoteStream = undefined;
@@ -559,9 +577,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.roomId = result.roomId;
     state.role = result.role;
     state.link = roomLink(location.origin, location.pathname, result.roomId, state.experiments.relayOnly ? "relay" : "all");
+    if (result.peer) startRun("connect"); // first, so that the record below already holds the page's frames back
     record("join", `joined room as ${result.role} peer`);
     if (result.peer) {
-      startRun("connect");
       const peerId = result.peer.peerId;
       peerPromise = createPeer(peerId, true);
       await peerPromise;
@@ -645,8 +663,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         setStatus(state.phase, state.status, "Lost the connection to the signaling server; reconnecting. An established peer connection keeps working without it.");
       });
       socket.on("peer:joined", (event) => {
+        startRun("connect"); // first, so that the record below already holds the page's frames back
         record("peer", "peer joined");
-        startRun("connect");
         closePeer();
         peerPromise = createPeer(event.peerId, false);
       });
@@ -708,6 +726,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         if (run?.connectMs !== undefined || peer !== current) clearInterval(fast);
         else if (Date.now() - started > 15_000) {
           clearInterval(fast);
+          state.attemptInFlight = false;
           record("note", "ICE restart: no pair selected after the restart within 15 s (the old pair may still carry the traffic; the 1 s refresh keeps watching)");
         } else void pollStats(current).catch(() => undefined);
       }, 25);
