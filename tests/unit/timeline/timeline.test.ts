@@ -52,6 +52,17 @@ describe("ordering", () => {
     expect(merged.map((e) => `${e.at}:${e.side}`)).toEqual(["1:local", "10:remote", "30:local", "40:local"]);
   });
 
+  it("merges long timelines in time order, events at the same time in list order", () => {
+    const n = 2_000;
+    const mine = Array.from({ length: n }, (_, i) => ev(i * 2, "local", "note", `m${i}`));
+    const theirs = Array.from({ length: n }, (_, i) => ev(i * 2 + (i % 2), "remote", "note", `t${i}`));
+    const merged = mergeTimelines(mine, theirs);
+    expect(merged).toHaveLength(2 * n);
+    for (let i = 1; i < merged.length; i++) expect((merged[i - 1]?.at ?? 0) <= (merged[i]?.at ?? 0)).toBe(true);
+    // Same time: this tab's event (first list) comes first, as insertEvent would order them.
+    expect(merged.slice(0, 3).map((e) => e.label)).toEqual(["m0", "t0", "m1"]);
+  });
+
   it("formats times relative to the first event", () => {
     const first = ev(1000, "local", "join", "join");
     expect(formatOffset(ev(1012.34, "local", "note", "x"), first)).toBe("+12.3 ms");
