@@ -197,17 +197,17 @@ async function bareRun(offerer: Page, roomId: string): Promise<number> {
     warm.close();
     await new Promise((done) => setTimeout(done, 300));
     let chain = Promise.resolve();
-    let pc: RTCPeerConnection | undefined;
+    const made: { pc?: RTCPeerConnection } = {}; // made after the join, used by handlers set before it
     bare.on("signal:description", (m) => {
-      chain = chain.then(() => pc?.setRemoteDescription(m["description"] as RTCSessionDescriptionInit));
+      chain = chain.then(() => made.pc?.setRemoteDescription(m["description"] as RTCSessionDescriptionInit));
     });
     bare.on("signal:candidate", (m) => {
-      chain = chain.then(() => pc?.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
+      chain = chain.then(() => made.pc?.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
     });
     await bare.emit("room:join", { roomId: room });
     const start = performance.now(); // as the demo: from the join's acknowledgement
     const current = new RTCPeerConnection({ iceServers: config.iceServers });
-    pc = current;
+    made.pc = current;
     current.onicecandidate = (e) => void bare.emit("signal:candidate", { candidate: e.candidate ? { candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex } : null });
     const dc = current.createDataChannel("chat");
     const open = new Promise<number>((resolve) => dc.addEventListener("open", () => resolve(performance.now() - start)));
