@@ -663,9 +663,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         setStatus(state.phase, state.status, "Lost the connection to the signaling server; reconnecting. An established peer connection keeps working without it.");
       });
       socket.on("peer:joined", (event) => {
-        startRun("connect"); // first, so that the record below already holds the page's frames back
-        record("peer", "peer joined");
         closePeer();
+        startRun("connect"); // before the record below, so that it already holds the page's frames back
+        record("peer", "peer joined");
         peerPromise = createPeer(event.peerId, false);
       });
       socket.on("peer:left", (event) => {
