@@ -4,6 +4,11 @@
  * in the same run and browser: two RTCPeerConnections in one page, connected directly, with the
  * same ICE servers. Prints both medians and their ratio (target: at most 1.3).
  *
+ * It also prints references that share the demo's shape (a fresh tab that warms WebRTC up and
+ * connects once it is idle after loading, to a long-lived tab): two bare pages signaling over a
+ * BroadcastChannel, and two bare pages signaling through this server. They show what the two-tab
+ * shape costs by itself on this machine, apart from anything the demo does.
+ *
  *   node_modules/.bin/node tests/bench/two-tab-bench.ts [runs=25]
  *
  * Needs the built site (npm run build) and Chromium (see tests/e2e/support/browser.ts).
@@ -77,12 +82,12 @@ async function installTwoPageAnswerer(page: Page): Promise<void> {
 async function twoPageRun(offerer: Page): Promise<number> {
   return offerer.evaluate(async () => {
     const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
-    // Warm WebRTC up and let the fresh page go idle, as the demo does before it joins.
+    // Warm WebRTC up and wait for the page to be idle, as the demo does before it joins.
     const warm = new RTCPeerConnection();
     warm.createDataChannel("warm-up");
     await warm.createOffer();
     warm.close();
-    await new Promise((done) => setTimeout(done, 300));
+    await new Promise((done) => requestIdleCallback(done, { timeout: 300 }));
     const start = performance.now();
     const channel = new BroadcastChannel("two-page-floor");
     const pc = new RTCPeerConnection({ iceServers: config.iceServers });
@@ -195,7 +200,7 @@ async function bareRun(offerer: Page, roomId: string): Promise<number> {
     warm.createDataChannel("warm-up");
     await warm.createOffer();
     warm.close();
-    await new Promise((done) => setTimeout(done, 300));
+    await new Promise((done) => requestIdleCallback(done, { timeout: 300 }));
     let chain = Promise.resolve();
     const made: { pc?: RTCPeerConnection } = {}; // made after the join, used by handlers set before it
     bare.on("signal:description", (m) => {
