@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { candidateRows } from "./support/candidate-rows.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -173,6 +174,9 @@ describe("two-tab demo", () => {
     await expect.poll(() => a.getByTestId("runs").textContent()).toContain("no trickle, host dropped");
     // A's host candidates never reached B: B knows A only from A's checks (peer-reflexive) or not at all.
     await expect.poll(() => a.locator("[data-side=local][data-candidate-type=host].dropped").count()).toBeGreaterThan(0);
+    // Dropped rows are struck through (the rows are script-drawn: the style must reach them).
+    expect(await a.locator("[data-side=local].dropped").first().evaluate((tr) => getComputedStyle(tr).textDecorationLine)).toBe("line-through");
+    expect(await a.locator("[data-side=local].dropped").first().innerText()).toContain("dropped (experiment)");
     expect(await b.locator("[data-side=remote][data-candidate-type=host]").count()).toBe(0);
     expect(await b.getByTestId("remote-sdp").textContent()).not.toContain("typ host");
   });
@@ -180,7 +184,9 @@ describe("two-tab demo", () => {
   it("exports the session as JSON with addresses masked", async () => {
     const { a } = await connectedPair();
     await expect.poll(() => a.locator("[data-side=local][data-candidate-type]").count()).toBeGreaterThan(0);
-    const addresses = await a.locator("[data-candidate-type] td:nth-child(3)").allTextContents();
+    // The demo draws the shared candidate table (src/components/candidates/), so the shared reader applies.
+    const addresses = (await candidateRows(a)).map((r) => r.address);
+    expect(addresses.filter((x) => /^\d+\.\d+\.\d+\.\d+$|:/u.test(x)).length).toBe(addresses.length);
     const download = a.waitForEvent("download");
     await a.getByTestId("export").click();
     const file = await (await download).path();

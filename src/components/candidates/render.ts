@@ -7,15 +7,29 @@ import { el } from "../../lib/dom.ts";
 
 const PRIORITY_PARTS = ["type-preference", "local-preference", "component-id"] as const;
 
-export function renderCandidateRows(tbody: HTMLElement, rows: readonly CandidateTableRow[], side: "local" | "remote", emptyText: string, columnCount: number): void {
+/** What a page adds to a row: attributes (id, class…) and cells after the shared columns. */
+export interface RowExtras {
+  attributes?: Record<string, string | undefined>;
+  cells?: HTMLTableCellElement[];
+}
+
+export function renderCandidateRows(
+  tbody: HTMLElement,
+  rows: readonly CandidateTableRow[],
+  side: "local" | "remote",
+  emptyText: string,
+  columnCount: number,
+  extras?: (row: CandidateTableRow, index: number) => RowExtras,
+): void {
   if (rows.length === 0) {
     tbody.replaceChildren(el("tr", {}, el("td", { colspan: String(columnCount) }, emptyText)));
     return;
   }
   tbody.replaceChildren(
-    ...rows.map((row) => {
+    ...rows.map((row, index) => {
       const cells = candidateCells(row);
-      const tr = el("tr", { "data-candidate-type": row.type, "data-side": side, "data-testid": "candidate-row", "data-priority": String(row.parsed.priority) });
+      const extra = extras?.(row, index) ?? {};
+      const tr = el("tr", { ...extra.attributes, "data-candidate-type": row.type, "data-side": side, "data-testid": "candidate-row", "data-priority": String(row.parsed.priority) });
       cells.forEach((text, i) => {
         const attrs: Record<string, string> = {};
         if (i === 1) attrs["title"] = typeName(row.type);
@@ -26,6 +40,7 @@ export function renderCandidateRows(tbody: HTMLElement, rows: readonly Candidate
         }
         tr.append(el(i === 1 ? "th" : "td", i === 1 ? { ...attrs, scope: "row" } : attrs, text));
       });
+      tr.append(...(extra.cells ?? []));
       return tr;
     }),
   );

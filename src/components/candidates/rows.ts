@@ -12,15 +12,15 @@ export interface CandidateRowInput {
   /** The server that produced it (event.url / candidate.url / getStats url). */
   url?: string | undefined;
   relayProtocol?: string | undefined;
-  /** Milliseconds since gathering started. */
-  atMs: number;
+  /** Milliseconds since gathering started (unknown for some remote candidates). */
+  atMs?: number | undefined;
 }
 
 export interface CandidateTableRow {
   raw: string;
   parsed: ParsedCandidate;
   type: string;
-  atMs: number;
+  atMs: number | undefined;
   url?: string;
   relayProtocol?: string;
   parts: PriorityParts;
@@ -72,7 +72,7 @@ export const CANDIDATE_COLUMNS = [
 export function candidateCells(row: CandidateTableRow): string[] {
   const p = row.parsed;
   return [
-    (row.atMs / 1000).toFixed(3),
+    row.atMs === undefined ? "—" : (row.atMs / 1000).toFixed(3),
     p.type,
     p.tcpType ? `${p.protocol} (${p.tcpType})` : p.protocol,
     p.address,

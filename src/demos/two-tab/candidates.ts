@@ -43,6 +43,9 @@ export interface DropRules {
   dropSrflx: boolean;
 }
 
+/** Columns the demo adds to the shared candidate table (src/components/candidates/). */
+export const CANDIDATE_EXTRA_COLUMNS = ["In this session", "SDP"] as const;
+
 const TYPES = new Set<string>(["host", "srflx", "prflx", "relay"]);
 
 export function candidateRow(

@@ -6,7 +6,9 @@
 import { annotateSdp, type AnnotatedLine } from "../../shared/sdp/annotate.ts";
 import { formatOffset } from "../../shared/timeline/model.ts";
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
-import { hostPort, type CandidateRow } from "./candidates.ts";
+import { CANDIDATE_EXTRA_COLUMNS, hostPort, type CandidateRow } from "./candidates.ts";
+import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "../../components/candidates/rows.ts";
+import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { el, part, replaceChildren } from "../../lib/dom.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
@@ -230,29 +232,23 @@ export class TwoTabDemoElement extends HTMLElement {
     replaceChildren(part(this, "pairs"), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 9 }, "No pairs yet."))]));
   }
 
-  private candidateCells(row: CandidateRow): HTMLTableRowElement {
-    const id = `${row.side}-${row.linkId}`;
-    return el(
-      "tr",
-      { id, tabindex: -1, "data-candidate-type": row.type, "data-side": row.side, class: row.sent === false ? "dropped" : undefined },
-      el("td", {}, row.type),
-      el("td", {}, row.protocol + (row.tcpType ? ` (${row.tcpType})` : "")),
-      el("td", {}, row.address),
-      el("td", { class: "num" }, row.port),
-      el("td", {}, row.relatedAddress === undefined ? "—" : hostPort(row.relatedAddress, row.relatedPort)),
-      el("td", {}, row.foundation),
-      el("td", { class: "num" }, row.component),
-      el("td", { class: "num" }, el("span", { title: `${row.priority} = 2^24×${row.typePreference} + 2^8×${row.localPreference} + (256 − ${row.componentId})` }, `${row.typePreference} | ${row.localPreference} | ${row.componentId}`)),
-      el("td", {}, row.url ?? (row.source === "stats" ? "learnt from checks" : "—")),
-      el("td", { class: "num" }, row.atMs === undefined ? "—" : `${row.atMs} ms`),
-      el("td", {}, row.side === "local" ? (row.sent === false ? "dropped (experiment)" : "sent") : row.source, " ", el("a", { href: `#${row.side}-sdp-${row.linkId}`, "data-jump": `${row.side}-sdp-${row.linkId}` }, "SDP line")),
-    );
-  }
-
+  /** The shared table's columns (src/components/candidates/), plus where the row came from and its SDP line. */
   private drawCandidates(state: DemoState): void {
     for (const side of ["local", "remote"] as const) {
-      const rows = state.candidates.filter((c) => c.side === side).map((c) => this.candidateCells(c));
-      replaceChildren(part(this, `${side}-candidates`), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 11 }, "None yet."))]));
+      const rows: { demo: CandidateRow; table: CandidateTableRow }[] = [];
+      for (const demo of state.candidates.filter((c) => c.side === side)) {
+        const result = candidateTableRow({ raw: demo.raw, url: demo.url, atMs: demo.atMs });
+        if (result.ok) rows.push({ demo, table: result.row });
+      }
+      renderCandidateRows(part(this, `${side}-candidates`), rows.map((r) => r.table), side, "None yet.", CANDIDATE_COLUMNS.length + CANDIDATE_EXTRA_COLUMNS.length, (_row, i) => {
+        const row = rows[i]?.demo;
+        if (!row) return {};
+        const where = row.side === "local" ? (row.sent === false ? "dropped (experiment)" : "sent") : row.source === "stats" ? "learnt from checks" : `received (${row.source})`;
+        return {
+          attributes: { id: `${side}-${row.linkId}`, tabindex: "-1", class: row.sent === false ? "dropped" : undefined },
+          cells: [el("td", {}, where), el("td", {}, el("a", { href: `#${side}-sdp-${row.linkId}`, "data-jump": `${side}-sdp-${row.linkId}` }, "SDP line"))],
+        };
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * Reads the candidate rows drawn by src/components/candidates/ (on /inspect/ and in the lesson
- * embeds): the data attributes of each row and the cells the browser tests check.
+ * Reads the candidate rows drawn by src/components/candidates/ (on /inspect/, in the lesson embeds
+ * and in the two-tab demo): the data attributes of each row and the cells the browser tests check.
  */
 import type { Page } from "playwright-core";
 
