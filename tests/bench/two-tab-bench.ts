@@ -13,11 +13,9 @@
  *
  * Needs the built site (npm run build) and Chromium (see tests/e2e/support/browser.ts).
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { launchChromium } from "../e2e/support/browser.ts";
+import { startServerProcess } from "../support/server-process.ts";
 
 const RUNS = Math.max(20, Number(process.argv[2] ?? 25) || 25);
 
@@ -224,38 +222,6 @@ async function bareRun(offerer: Page, roomId: string): Promise<number> {
   }, roomId);
 }
 
-/**
- * The server as `npm start` runs it: its own process (ports chosen by the OS), so the benchmark's
- * own work (driving Chromium) does not share an event loop with the signaling it measures.
- */
-async function startServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const node = existsSync(resolve("node_modules/.bin/node")) ? resolve("node_modules/.bin/node") : process.execPath;
-  const child = spawn(node, ["server/index.ts"], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", TURN_PORT: "0", TURN_ALT_PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const url = await new Promise<string>((ready, fail) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const m = /Open (http:\/\/\S+)/u.exec(output);
-      if (m?.[1]) ready(m[1]);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => fail(new Error(`server exited with ${String(code)}:\n${output}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
 /** Waits in the page (no polling over the DevTools protocol) for the demo's first run to show its data-channel time. */
 async function channelMs(page: Page): Promise<number> {
   const text = await page.evaluate(
@@ -283,7 +249,8 @@ async function channelMs(page: Page): Promise<number> {
 const settle = (): Promise<void> => new Promise((done) => setTimeout(done, 300));
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  // As `npm start` runs it, in its own process, so driving Chromium does not share its event loop.
+  const server = await startServerProcess({ HOST: "127.0.0.1", PORT: "0", TURN_PORT: "0", TURN_ALT_PORT: "0" });
   const browser = await launchChromium();
   try {
     // Two tabs of one browser profile, as a reader has them: one context for every page
@@ -354,7 +321,7 @@ async function main(): Promise<void> {
     console.log(`for reference, second tab's navigation start -> open seen by the test: median ${median(fromNavigation).toFixed(0)} ms (includes page load and polling)`);
   } finally {
     await browser.close();
-    await server.close();
+    await server.stop();
   }
 }
 

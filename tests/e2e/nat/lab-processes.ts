@@ -2,11 +2,11 @@
  * Processes inside a NAT lab (./netns-lab.ts): the real server in the "public" namespace and Chromium
  * in the client namespace. Each returns a stop function; callers run them in reverse order.
  */
-import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { startServerProcess, type ServerProcess } from "../../support/server-process.ts";
 import { findChromium, launchChromium } from "../support/browser.ts";
 import type { NatLab } from "./netns-lab.ts";
 
@@ -14,41 +14,13 @@ import type { NatLab } from "./netns-lab.ts";
 export const LAB_HTTP_PORT = 8080;
 
 /** Starts server/index.ts inside the lab's public namespace; resolves once it printed its URL. */
-export async function startServerInLab(lab: NatLab): Promise<{ url: string; stop(): Promise<void> }> {
-  const node = existsSync(resolve("node_modules/.bin/node")) ? resolve("node_modules/.bin/node") : process.execPath;
-  const child = spawn("ip", ["netns", "exec", lab.pub, node, "server/index.ts"], {
-    env: { ...process.env, HOST: lab.serverAddress, PORT: String(LAB_HTTP_PORT), TURN_PORT: "3478", TURN_ALT_PORT: "3479", TURN_SECRET: "nat-lab-secret-0123456789abcdef" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const stop = (): Promise<void> =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once("exit", () => done());
-      child.kill("SIGTERM");
-    });
-  let output = "";
-  try {
-    await new Promise<void>((ready, fail) => {
-      const timer = setTimeout(() => fail(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (/Open http:\/\//u.test(output)) {
-          clearTimeout(timer);
-          ready();
-        }
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        fail(new Error(`server exited with ${String(code)}:\n${output}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url: `http://${lab.serverAddress}:${String(LAB_HTTP_PORT)}`, stop };
+export async function startServerInLab(lab: NatLab): Promise<ServerProcess> {
+  const server = await startServerProcess(
+    { HOST: lab.serverAddress, PORT: String(LAB_HTTP_PORT), TURN_PORT: "3478", TURN_ALT_PORT: "3479", TURN_SECRET: "nat-lab-secret-0123456789abcdef" },
+    ["ip", "netns", "exec", lab.pub],
+  );
+  // The server prints the URL with the address it was given; keep the lab's address form.
+  return { url: `http://${lab.serverAddress}:${String(LAB_HTTP_PORT)}`, stop: () => server.stop() };
 }
 
 /** Chromium inside the client namespace: Playwright talks to it over pipes, which survive `ip netns exec`. */
