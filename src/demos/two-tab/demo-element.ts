@@ -10,19 +10,23 @@ import { CANDIDATE_EXTRA_COLUMNS, hostPort, type CandidateRow } from "./candidat
 import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "../../components/candidates/rows.ts";
 import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { el, part, replaceChildren } from "../../lib/dom.ts";
+import { FrameScheduler } from "./frame-scheduler.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
 
 const DIAGRAM_DEBOUNCE_MS = 600;
-/** While an attempt is in flight, at most one frame per this many milliseconds (see schedule()). */
+/** While an attempt is in flight, at most one frame per this many milliseconds (see frame-scheduler.ts). */
 const IN_FLIGHT_FRAME_MS = 250;
 
 export class TwoTabDemoElement extends HTMLElement {
   private session: DemoSession | undefined;
-  private frame = 0;
-  private throttle: ReturnType<typeof setTimeout> | undefined;
-  private lastDrawAt = -Infinity;
-  private inFlightSince: number | undefined;
+  private readonly frames = new FrameScheduler(
+    () => {
+      if (this.session) this.draw(this.session.state);
+    },
+    () => this.session?.state.attemptInFlight ?? false,
+    IN_FLIGHT_FRAME_MS,
+  );
   private drawn = { localSdp: "", remoteSdp: "", link: "", chat: 0, timeline: 0, diagramEvents: 0, diagram: "" };
   private diagramTimer: ReturnType<typeof setTimeout> | undefined;
   private diagramCount = 0;
@@ -38,41 +42,8 @@ export class TwoTabDemoElement extends HTMLElement {
     this.session.start();
   }
 
-  /**
-   * Draw on the next frame; but while an attempt is in flight, not before it has lasted
-   * IN_FLIGHT_FRAME_MS and then at most once per IN_FLIGHT_FRAME_MS, and without even asking for
-   * a frame in between. Every frame costs style, layout and paint on the main thread (and CPU) the
-   * negotiation needs, and a connection on a good network is made in well under that time: the
-   * reader sees every state in the timeline and the tables the moment it ends; a slow attempt still
-   * shows its progress four times a second.
-   */
   private schedule(): void {
-    const wait = this.drawDelay();
-    if (wait > 0) {
-      this.throttle ??= setTimeout(() => {
-        this.throttle = undefined;
-        this.schedule();
-      }, wait);
-      return;
-    }
-    clearTimeout(this.throttle);
-    this.throttle = undefined;
-    if (this.frame !== 0) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.lastDrawAt = performance.now();
-      if (this.session) this.draw(this.session.state);
-    });
-  }
-
-  /** How long to hold the next draw back: 0 unless an attempt is in flight (see schedule()). */
-  private drawDelay(): number {
-    if (!this.session?.state.attemptInFlight) {
-      this.inFlightSince = undefined;
-      return 0;
-    }
-    this.inFlightSince ??= performance.now();
-    return Math.max(this.lastDrawAt, this.inFlightSince) + IN_FLIGHT_FRAME_MS - performance.now();
+    this.frames.schedule();
   }
 
   private wire(session: DemoSession): void {

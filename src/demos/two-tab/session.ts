@@ -4,7 +4,7 @@
  * for sharing the timeline, optional camera/microphone, and getStats() polling for the pairs.
  * Everything observable goes into `state`; the page (demo-element.ts) only draws it.
  */
-import type { RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
+import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import type { IceConfig } from "../../shared/ice-config.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
 import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow, type CandidateRow } from "./candidates.ts";
@@ -340,6 +340,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     });
   }
 
+  function candidateMessage(candidate: RTCIceCandidate): IceCandidatePayload {
+    const init = candidate.toJSON();
+    return {
+      candidate: init.candidate ?? "",
+      sdpMid: init.sdpMid ?? null,
+      sdpMLineIndex: init.sdpMLineIndex ?? null,
+      ...(init.usernameFragment !== undefined ? { usernameFragment: init.usernameFragment } : {}),
+    };
+  }
+
   async function createPeer(peerId: string, initiator: boolean): Promise<Peer | undefined> {
     const config = await iceConfigPromise;
     const iceServers: RTCIceServer[] = (config?.iceServers ?? []).map((s) => ({
@@ -402,20 +412,20 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       },
     };
 
-    pc.addEventListener("negotiationneeded", () => {
-      void (async () => {
-        try {
-          makingOffer = true;
-          await pc.setLocalDescription();
-          if (!state.experiments.trickle) await waitForGathering(pc);
-          await relayDescription(pc.localDescription);
-        } catch (error) {
-          record("error", `could not send offer: ${error instanceof Error ? error.message : String(error)}`);
-        } finally {
-          makingOffer = false;
-        }
-      })();
-    });
+    const makeOffer = async (): Promise<void> => {
+      if (makingOffer) return;
+      try {
+        makingOffer = true;
+        await pc.setLocalDescription();
+        if (!state.experiments.trickle) await waitForGathering(pc);
+        await relayDescription(pc.localDescription);
+      } catch (error) {
+        record("error", `could not send offer: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        makingOffer = false;
+      }
+    };
+    pc.addEventListener("negotiationneeded", () => void makeOffer());
 
     pc.addEventListener("icecandidate", (event: RTCPeerConnectionIceEvent) => {
       if (peer !== current) return;
@@ -427,29 +437,23 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (candidate.candidate === "") return;
       const type = candidateTypeOf(candidate.candidate) ?? "?";
       const drop = dropped(type, state.experiments);
+      const atMs = Math.round(now() - current.gatheringStartedAt);
+      // Send first: the other tab waits for this, the tables here do not.
+      const sentAt = localNow();
+      const relayed = !drop && state.experiments.trickle && socket ? signaling.sendCandidate(socket, { candidate: candidateMessage(candidate) }) : undefined;
       const url = (candidate as RTCIceCandidate & { url?: string }).url ?? (event as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? undefined;
-      const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs: Math.round(now() - current.gatheringStartedAt), sent: !drop, source: "trickle" });
+      const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs, sent: !drop, source: "trickle" });
       if (row) state.candidates = upsertRow(state.candidates, row);
       const where = row ? `${row.protocol} ${hostPort(row.address, row.port)}` : "";
       if (drop) {
         record("candidate", `dropped ${type} ${where} (experiment)`);
         return;
       }
-      if (!state.experiments.trickle || !socket) {
+      if (!relayed) {
         record("candidate", `gathered ${type} ${where}`);
         return;
       }
-      const sentAt = localNow();
-      const init = candidate.toJSON();
-      const message = {
-        candidate: {
-          candidate: init.candidate ?? "",
-          sdpMid: init.sdpMid ?? null,
-          sdpMLineIndex: init.sdpMLineIndex ?? null,
-          ...(init.usernameFragment !== undefined ? { usernameFragment: init.usernameFragment } : {}),
-        },
-      };
-      signaling.sendCandidate(socket, message).then(
+      relayed.then(
         (result) => {
           noteSync(sentAt, result.serverTime);
           record("signal", `candidate ${type} ${where}`, { message: { direction: "sent", type: `candidate (${type})`, size: result.size } });
@@ -513,9 +517,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.why = "";
     setStatus("negotiating", "A second peer is here: exchanging offer, answer and candidates through the server…");
     if (state.localStream) for (const track of state.localStream.getTracks()) pc.addTrack(track, state.localStream);
-    // The newcomer opens the data channel; adding it fires negotiationneeded, so the newcomer
-    // makes the offer and the peer that waited answers (no glare in the common case).
-    if (initiator) setupChannel(current, pc.createDataChannel("chat"));
+    // The newcomer opens the data channel and makes the offer at once, and the peer that waited
+    // answers (no glare in the common case). Adding the channel would also fire
+    // negotiationneeded, but only as a task queued behind everything else this tab does on
+    // arrival; once the offer is under way that event does not fire (WebRTC 1.0, "updating the
+    // negotiation-needed flag").
+    // Later changes (camera on or off, ICE restart) go through negotiationneeded as usual.
+    if (initiator) {
+      setupChannel(current, pc.createDataChannel("chat"));
+      void makeOffer();
+    }
     return current;
   }
 
