@@ -41,7 +41,6 @@ export default defineConfig({
       // Lessons live outside src/content/docs, so Starlight must be told to process their
       // :::note / :::caution asides.
       markdown: { processedDirs: ["./content/lessons"] },
-      components: { Head: "./src/components/Head.astro" },
       sidebar: [
         { label: "Lessons", items: lessonSidebar() },
         {

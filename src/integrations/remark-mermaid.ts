@@ -1,13 +1,18 @@
 /**
  * Remark plugin: turns ```mermaid fences into a figure that reads well with or without JavaScript.
  *
- * The diagram source stays in the page (hidden) for the client-side renderer; the diagram's own
- * `accTitle` and `accDescr` become the visible caption and a text alternative, so readers without
- * JavaScript, and screen-reader users, get the same information as the picture. Mermaid itself is
- * loaded only on pages that contain a diagram (src/components/MermaidLoader.ts).
+ * The picture is the diagram drawn ahead of time (`npm run diagrams`, see diagram-store.ts), shown
+ * as an image, light or dark to match the theme (CSS): no script and no Mermaid download. The
+ * diagram's own `accTitle` and `accDescr` become the visible caption and a text alternative, so
+ * screen-reader users get the same information as the picture.
+ *
+ * A diagram without a drawing fails the build, saying what to run; under `astro dev` it shows a
+ * placeholder instead, so a lesson being written stays readable.
  */
 import type { Code, Root, RootContent } from "mdast";
+import type { VFile } from "vfile";
 import type { Element, ElementContent } from "hast";
+import { readDrawings, THEMES, type Drawing, type Theme } from "./diagram-store.ts";
 
 export interface DiagramText {
   title: string | undefined;
@@ -31,7 +36,7 @@ function element(tagName: string, properties: Element["properties"], children: E
   return { type: "element", tagName, properties, children };
 }
 
-export function diagramFigure(source: string): Element {
+export function diagramFigure(source: string, drawings?: Record<Theme, Drawing>): Element {
   const { title, description } = diagramText(source);
   const caption: ElementContent[] = [];
   if (title) caption.push(element("span", { className: ["diagram-title"] }, [text(title)]));
@@ -43,25 +48,36 @@ export function diagramFigure(source: string): Element {
       ]),
     );
   }
-  return element("figure", { className: ["diagram", "not-content"], dataDiagram: "" }, [
-    element("pre", { className: ["diagram-source"], hidden: true }, [text(source)]),
-    element("div", { className: ["diagram-canvas"], ariaHidden: "true" }, [
-      element("p", { className: ["diagram-fallback"] }, [
-        text("This diagram is drawn in the browser. Its description is below."),
-      ]),
-    ]),
-    element("figcaption", {}, caption),
-  ]);
+  const canvas = drawings
+    ? // The figcaption holds the title and the description in words; the image's alt names it.
+      // The other theme's image is display: none, so it is neither shown, announced nor downloaded.
+      THEMES.map((theme) =>
+        element("div", { className: ["diagram-theme", `diagram-${theme}`] }, [
+          element("img", { src: drawings[theme].src, width: drawings[theme].width, height: drawings[theme].height, alt: title ?? "Diagram (described below)", loading: "lazy", decoding: "async" }, []),
+        ]),
+      )
+    : [element("p", { className: ["diagram-missing"] }, [text(`This diagram has not been drawn yet: run \`npm run diagrams\`.`)])];
+  return element("figure", { className: ["diagram", "not-content"], dataDiagram: "" }, [element("div", { className: ["diagram-canvas"] }, canvas), element("figcaption", {}, caption)]);
+}
+
+export class MissingDrawingError extends Error {
+  override name = "MissingDrawingError";
 }
 
 function isMermaid(node: RootContent): node is Code {
   return node.type === "code" && node.lang === "mermaid";
 }
 
-function visit(parent: { children: RootContent[] }): void {
+function visit(parent: { children: RootContent[] }, file: VFile, requireDrawings: boolean): void {
   parent.children.forEach((child, index) => {
     if (isMermaid(child)) {
-      const figure = diagramFigure(child.value);
+      const drawings = readDrawings(child.value);
+      if (!drawings && requireDrawings) {
+        throw new MissingDrawingError(
+          `${file.path || "A document"}: a Mermaid diagram has no drawing in public/diagrams/. Run \`npm run diagrams\` (it needs Chromium) and commit the SVG files it writes.`,
+        );
+      }
+      const figure = diagramFigure(child.value, drawings);
       // mdast-util-to-hast turns any node carrying data.hName/hProperties/hChildren into that
       // element; this works for both .md and .mdx (MDX does not accept raw HTML nodes).
       parent.children[index] = {
@@ -70,13 +86,18 @@ function visit(parent: { children: RootContent[] }): void {
         data: { hName: figure.tagName, hProperties: figure.properties, hChildren: figure.children },
       };
     } else if ("children" in child) {
-      visit(child as { children: RootContent[] });
+      visit(child as { children: RootContent[] }, file, requireDrawings);
     }
   });
 }
 
-export function remarkMermaid() {
-  return (tree: Root): void => {
-    visit(tree);
+/**
+ * `requireDrawings` (default: in production builds) turns a diagram without a drawing into a
+ * build error rather than a placeholder.
+ */
+export function remarkMermaid(options: { requireDrawings?: boolean } = {}) {
+  const requireDrawings = options.requireDrawings ?? process.env["NODE_ENV"] === "production";
+  return (tree: Root, file: VFile): void => {
+    visit(tree, file, requireDrawings);
   };
 }

@@ -69,38 +69,57 @@ describe("home page", () => {
 });
 
 describe("lesson pages", () => {
-  it("render each Mermaid diagram as SVG, in light and dark mode, without console errors", async () => {
+  it("show each diagram's drawing for the current theme, switch it with the theme, and load no diagram script", async () => {
     const lesson = lessons.find((l) => l.hasDiagram);
     expect(lesson, "at least one lesson has a Mermaid diagram").toBeDefined();
-    const { page, errors } = await openPage(`/lessons/${lesson?.slug}/`);
+    const context = await browser.newContext({ colorScheme: "light" });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(request.url());
+    });
+    await page.goto(new URL(`/lessons/${lesson?.slug}/`, server.url).href);
     const figures = page.locator("figure[data-diagram]");
     const count = await figures.count();
     expect(count).toBeGreaterThan(0);
-    await page.waitForFunction((n) => document.querySelectorAll("figure[data-diagram][data-rendered='true'] svg").length === n, count);
-    // Switch to dark mode with Starlight's theme picker: diagrams are redrawn, still SVG.
-    await page.evaluate(() => {
-      document.querySelectorAll("figure[data-diagram]").forEach((f) => f.removeAttribute("data-rendered"));
-    });
+    const shown = async (): Promise<{ theme: string; loaded: boolean; alt: string }[]> => {
+      for (const figure of await figures.all()) await figure.scrollIntoViewIfNeeded();
+      return figures.evaluateAll((list) =>
+        list.map((figure) => {
+          const visible = [...figure.querySelectorAll<HTMLImageElement>(".diagram-theme")].filter((box) => getComputedStyle(box).display !== "none");
+          const img = visible.length === 1 ? visible[0]?.querySelector("img") : null;
+          return { theme: visible.map((box) => (box.classList.contains("diagram-dark") ? "dark" : "light")).join("+"), loaded: (img?.complete ?? false) && (img?.naturalWidth ?? 0) > 0, alt: img?.alt ?? "" };
+        }),
+      );
+    };
+    await expect.poll(async () => (await shown()).every((f) => f.theme === "light" && f.loaded), { timeout: 10_000 }).toBe(true);
+    expect((await shown()).every((f) => f.alt.length > 0)).toBe(true);
+    // Starlight's theme picker: the dark drawings replace the light ones, no redraw needed.
     await page.locator("starlight-theme-select select").first().selectOption("dark");
-    await page.waitForFunction((n) => document.querySelectorAll("figure[data-diagram][data-rendered='true'] svg").length === n, count);
     expect(await page.evaluate(() => document.documentElement.dataset["theme"])).toBe("dark");
+    await expect.poll(async () => (await shown()).every((f) => f.theme === "dark" && f.loaded), { timeout: 10_000 }).toBe(true);
+    expect(scripts.filter((url) => /mermaid|elk|cytoscape|dagre/iu.test(url))).toEqual([]);
     expect(errors).toEqual([]);
-    await page.close();
+    await context.close();
   });
 
-  it("every lesson page loads with no console errors and has its diagrams drawn", async () => {
+  it("every lesson page loads with no console errors and every diagram's drawing loads", async () => {
     for (const lesson of lessons) {
       const { page, errors } = await openPage(`/lessons/${lesson.slug}/`);
-      const count = await page.locator("figure[data-diagram]").count();
-      await page.waitForFunction((n) => document.querySelectorAll("figure[data-diagram][data-rendered]").length === n, count);
-      const failed = await page.locator("figure[data-diagram][data-rendered='error']").count();
-      expect(failed, `diagrams that failed to draw on ${lesson.slug}`).toBe(0);
+      // One drawing per figure is shown: the one for this page's theme.
+      const images = page.locator("figure[data-diagram] .diagram-theme img:visible");
+      expect(await images.count(), lesson.slug).toBe(await page.locator("figure[data-diagram]").count());
+      for (const img of await images.all()) {
+        await img.scrollIntoViewIfNeeded();
+        await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+      }
       expect(errors, lesson.slug).toEqual([]);
       await page.close();
     }
   });
 
-  it("reads fully without JavaScript, with the diagrams' text alternatives", async () => {
+  it("reads fully without JavaScript, diagrams included, with the diagrams' text alternatives", async () => {
     const lesson = lessons.find((l) => l.hasDiagram);
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -109,7 +128,11 @@ describe("lesson pages", () => {
     const words = (await page.locator("main").innerText()).split(/\s+/u).length;
     expect(words).toBeGreaterThan(100);
     expect(await page.locator("figure[data-diagram] figcaption details p").first().textContent()).not.toBe("");
-    expect(await page.locator("figure[data-diagram] svg").count()).toBe(0);
+    // Without the theme script Starlight is dark, and so are the drawings; they still load.
+    const img = page.locator("figure[data-diagram] .diagram-dark img").first();
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0 && getComputedStyle(el).display !== "none"), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator("figure[data-diagram] .diagram-light img").first().isVisible()).toBe(false);
     await context.close();
   });
 
