@@ -4,6 +4,9 @@
  * in the same run and browser: two RTCPeerConnections in one page, connected directly, with the
  * same ICE servers. Prints both medians and their ratio (target: at most 1.3).
  *
+ * Then, in separate runs with both tabs instrumented (two-tab-phases.ts), where the demo's time
+ * goes: the median moment of each step of the connection, from the new tab's RTCPeerConnection.
+ *
  * It also prints references that share the demo's shape (a fresh tab that warms WebRTC up and
  * connects once it is idle after loading, to a long-lived tab): two bare pages signaling over a
  * BroadcastChannel, and two bare pages signaling through this server. They show what the two-tab
@@ -16,6 +19,7 @@
 import type { Page } from "playwright-core";
 import { launchChromium } from "../e2e/support/browser.ts";
 import { startServerProcess } from "../support/server-process.ts";
+import { installPhaseMarks, readPhases, STEPS } from "./two-tab-phases.ts";
 
 const RUNS = Math.max(20, Number(process.argv[2] ?? 25) || 25);
 
@@ -319,6 +323,33 @@ async function main(): Promise<void> {
     const bareMedian = median(bare);
     console.log(`two pages through this server, bare client, no demo UI: median ${bareMedian.toFixed(1)} ms  [${bare.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / bare: ${(twoTabMedian / bareMedian).toFixed(2)}`);
     console.log(`for reference, second tab's navigation start -> open seen by the test: median ${median(fromNavigation).toFixed(0)} ms (includes page load and polling)`);
+
+    // Where the time goes, in runs of their own (the marks add a little work to every step).
+    const marked = await browser.newContext();
+    await installPhaseMarks(marked);
+    const waiting = await marked.newPage();
+    await waiting.goto(new URL("/demo/", server.url).href);
+    await waiting.waitForFunction(() => (document.querySelector<HTMLInputElement>("[data-testid=room-link]")?.value ?? "").includes("room="));
+    const markedLink = await waiting.getByTestId("room-link").inputValue();
+    const phases: (number | undefined)[][] = [];
+    for (let run = 0; run < Math.min(RUNS, 15); run += 1) {
+      const newTab = await marked.newPage();
+      await newTab.goto(markedLink);
+      await channelMs(newTab);
+      phases.push(await readPhases(newTab, waiting));
+      await newTab.close();
+      await waiting.waitForFunction(() => document.querySelector("[data-testid=demo-status]")?.textContent?.includes("left") ?? false);
+      await settle();
+    }
+    console.log(`the demo's critical path, ${String(phases.length)} instrumented runs (median ms from the new tab's RTCPeerConnection):`);
+    let previous = 0;
+    STEPS.forEach((step, index) => {
+      const seen = phases.map((run) => run[index]).filter((ms): ms is number => ms !== undefined);
+      const at = median(seen);
+      console.log(`  ${step.label.padEnd(32)} ${at.toFixed(1).padStart(6)}  (+${(at - previous).toFixed(1)})${seen.length < phases.length ? `  [seen in ${String(seen.length)} runs]` : ""}`);
+      previous = at;
+    });
+    await marked.close();
   } finally {
     await browser.close();
     await server.stop();
