@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
 import { unified } from "@astrojs/markdown-remark";
+import { remarkFocusableTables } from "./src/integrations/remark-focusable-tables.ts";
 import { remarkMermaid } from "./src/integrations/remark-mermaid.ts";
 import { devRealtime } from "./src/integrations/dev-realtime.ts";
 
@@ -32,7 +33,7 @@ export default defineConfig({
   trailingSlash: "always",
   site: "http://localhost:4321",
   devToolbar: { enabled: false },
-  markdown: { processor: unified({ remarkPlugins: [remarkMermaid] }) },
+  markdown: { processor: unified({ remarkPlugins: [remarkMermaid, remarkFocusableTables] }) },
   integrations: [
     starlight({
       title: "WebRTC through NATs",
@@ -41,6 +42,9 @@ export default defineConfig({
       // Lessons live outside src/content/docs, so Starlight must be told to process their
       // :::note / :::caution asides.
       markdown: { processedDirs: ["./content/lessons"] },
+      // Long lines in code blocks wrap (indentation kept) instead of scrolling sideways: on a phone
+      // most command lines and packet dumps are wider than the screen.
+      expressiveCode: { defaultProps: { wrap: true } },
       sidebar: [
         { label: "Lessons", items: lessonSidebar() },
         {

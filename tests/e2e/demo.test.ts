@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
+import { checkOverflow, PHONE } from "./support/layout.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -79,6 +80,21 @@ describe("two-tab demo", () => {
       await expect.poll(() => page.getByTestId("runs").textContent()).toMatch(/\d+ ms/u);
     }
     expect(errors.flat()).toEqual([]);
+  });
+
+  it("fits a phone's width, waiting and connected: wide tables and descriptions scroll inside their panel", async () => {
+    const first = await openDemo();
+    await first.page.setViewportSize(PHONE);
+    const room = await roomOf(first.page);
+    expect(await checkOverflow(first.page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+    const second = await openDemo(`?room=${room}`);
+    await second.page.setViewportSize(PHONE);
+    for (const page of [first.page, second.page]) {
+      await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
+      await expect.poll(() => page.locator("[data-side=remote][data-candidate-type]").count()).toBeGreaterThan(0);
+      for (const details of await page.locator("[data-testid=local-sdp] details, [data-testid=remote-sdp] details").all()) await details.evaluate((d: HTMLDetailsElement) => (d.open = true));
+      expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+    }
   });
 
   it("carries a chat message from one tab to the other over the data channel", async () => {

@@ -16,6 +16,7 @@ import { mintTurnCredentials } from "../../server/turn/credentials.ts";
 import { parseCandidate } from "../../src/shared/ice/candidate.ts";
 import { CHROMIUM_TYPE_PREFERENCE, RECOMMENDED_TYPE_PREFERENCE, candidatePriority } from "../../src/shared/ice/priority.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { checkOverflow, PHONE } from "./support/layout.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
 
@@ -100,6 +101,15 @@ describe("/inspect/ gathering against the built-in server", () => {
 });
 
 describe("/inspect/ accessibility", () => {
+  it("fits a phone's width once gathering is done: wide tables scroll inside their panel", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(new URL("/inspect/", server.url).href);
+    await complete(page);
+    expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+  });
+
   it("has no serious or critical axe violations once gathering is done, in light and dark mode", async () => {
     for (const theme of ["light", "dark"] as const) {
       const context = await browser.newContext({ colorScheme: theme });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { chromiumInLab, startServerInLab } from "./nat/lab-processes.ts";
 import { createNatLab, type NatLab } from "./nat/netns-lab.ts";
+import { checkOverflow, PHONE } from "./support/layout.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 
 /** WebRTC plus axe in two themes; the machine is shared, so allow for load. */
@@ -107,6 +108,8 @@ describe("STUN lesson: your own Binding request, decoded", () => {
     expect(noSrflx).toContain(`${mapped} is the address of your own socket`);
     const [address, port] = split(mapped);
     await expect(page.getByTestId("srflx").locator("pre").innerText()).resolves.toMatch(new RegExp(` ${address.replaceAll(".", "\\.")} ${port} typ host`));
+    await page.setViewportSize(PHONE);
+    expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
     await expectAccessible(page, "stun-packets");
     expect(errors).toEqual([]);
     await page.context().close();
@@ -164,6 +167,9 @@ describe("TURN lesson: your own allocation", () => {
     // The bytes of a step open on demand and decode like the STUN demo's.
     await first.locator(".pk-step").nth(challenge).locator("summary").click();
     await expect(first.getByTestId(`msg-0-${String(challenge)}-res`).getByTestId("h-type-value").innerText()).resolves.toMatch(/^0x0113/);
+    // On a phone the decoded messages fit or scroll in their own box; the page never scrolls sideways.
+    await page.setViewportSize(PHONE);
+    expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
     await expectAccessible(page, "turn-allocation");
     expect(errors).toEqual([]);
     await page.context().close();

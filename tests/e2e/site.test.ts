@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { checkOverflow, PHONE } from "./support/layout.ts";
 
 const lessonsDir = new URL("../../content/lessons/", import.meta.url);
 const lessons = readdirSync(lessonsDir)
@@ -117,6 +118,17 @@ describe("lesson pages", () => {
       expect(errors, lesson.slug).toEqual([]);
       await page.close();
     }
+  });
+
+  it("every lesson fits a phone's width: wide tables and code scroll inside themselves, reachable by keyboard", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    for (const lesson of lessons) {
+      const page = await context.newPage();
+      await page.goto(new URL(`/lessons/${lesson.slug}/`, server.url).href);
+      expect({ lesson: lesson.slug, ...(await checkOverflow(page)) }).toEqual({ lesson: lesson.slug, excess: 0, culprits: [], unreachableScrollers: [] });
+      await page.close();
+    }
+    await context.close();
   });
 
   it("reads fully without JavaScript, diagrams included, with the diagrams' text alternatives", async () => {
