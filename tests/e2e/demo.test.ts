@@ -103,6 +103,15 @@ describe("two-tab demo", () => {
     }
   });
 
+  it("without JavaScript explains that it needs it and shows no controls that would do nothing", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(new URL("/demo/", server.url).href);
+    await expect(page.locator("main").innerText()).resolves.toContain("This demo needs JavaScript");
+    expect(await page.locator("main button:visible, main input:visible").count()).toBe(0);
+  });
+
   it("carries a chat message from one tab to the other over the data channel", async () => {
     const { a, b } = await connectedPair();
     await expect(a.getByTestId("chat-input").isEnabled()).resolves.toBe(true);

@@ -101,6 +101,15 @@ describe("/inspect/ gathering against the built-in server", () => {
 });
 
 describe("/inspect/ accessibility", () => {
+  it("without JavaScript explains that it needs it and shows no controls that would do nothing", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(new URL("/inspect/", server.url).href);
+    await expect(page.locator("main").innerText()).resolves.toContain("This page needs JavaScript");
+    expect(await page.locator("main button:visible, main input:visible").count()).toBe(0);
+  });
+
   it("fits a phone's width once gathering is done: wide tables scroll inside their panel", async () => {
     const context = await browser.newContext({ viewport: PHONE });
     contexts.push(context);
