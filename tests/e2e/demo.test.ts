@@ -112,6 +112,28 @@ describe("two-tab demo", () => {
     expect(await page.locator("main button:visible, main input:visible").count()).toBe(0);
   });
 
+  it("helps a phone join: says when the link names this computer, and why a plain-http page has no camera", async () => {
+    const { page } = await openDemo();
+    await roomOf(page);
+    // The test server is at 127.0.0.1: fine for a second tab, useless in a phone's QR scan.
+    await expect.poll(() => page.getByTestId("device-hint").isVisible()).toBe(true);
+    await expect(page.getByTestId("device-hint").textContent()).resolves.toContain("HOST=0.0.0.0");
+    // A name other than localhost, mapped to loopback, is what a phone on the LAN gets: plain
+    // http that is not a secure context, so the browser has no navigator.mediaDevices.
+    const lan = await launchChromium({ extraArgs: ["--host-resolver-rules=MAP demo.test 127.0.0.1"] });
+    try {
+      const phone = await lan.newPage();
+      await phone.goto(`http://demo.test:${new URL(server.url).port}/demo/`);
+      expect(await phone.evaluate(() => window.isSecureContext)).toBe(false);
+      await phone.getByTestId("media-toggle").click();
+      const error = phone.locator("[data-part=media-error]");
+      await expect.poll(() => error.textContent()).toContain("secure pages: HTTPS, or http://localhost");
+      expect(await error.isVisible()).toBe(true);
+    } finally {
+      await lan.close();
+    }
+  });
+
   it("carries a chat message from one tab to the other over the data channel", async () => {
     const { a, b } = await connectedPair();
     await expect(a.getByTestId("chat-input").isEnabled()).resolves.toBe(true);

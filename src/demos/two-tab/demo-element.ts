@@ -11,7 +11,7 @@ import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "..
 import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { el, part, replaceChildren } from "../../lib/dom.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
-import { parseDemoParams } from "./params.ts";
+import { otherDeviceHint, parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
 
 const DIAGRAM_DEBOUNCE_MS = 600;
@@ -141,6 +141,10 @@ export class TwoTabDemoElement extends HTMLElement {
     const url = new URL(window.location.href);
     url.search = new URL(state.link).search;
     history.replaceState(null, "", url);
+    const hint = otherDeviceHint(window.location.hostname, window.location.port);
+    const hintBox = part(this, "device-hint");
+    hintBox.hidden = hint === undefined;
+    hintBox.textContent = hint ?? "";
     const qr = part(this, "qr");
     const draw = (): void => void import("qrcode").then(async (QRCode) => {
       const svg = await QRCode.toString(state.link ?? "", { type: "svg", margin: 1, errorCorrectionLevel: "M" });

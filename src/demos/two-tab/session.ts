@@ -11,7 +11,7 @@ import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, 
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
-import { roomLink, type DemoParams } from "./params.ts";
+import { mediaUnavailableReason, roomLink, type DemoParams } from "./params.ts";
 import * as signaling from "./signaling-client.ts";
 
 export interface Experiments {
@@ -705,6 +705,14 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         if (pc) for (const sender of pc.getSenders()) if (sender.track) pc.removeTrack(sender);
         state.localStream = undefined;
         record("media", "camera and microphone off");
+        return;
+      }
+      // navigator.mediaDevices does not exist on a plain-http page other than localhost, e.g. a
+      // phone that opened the room link at the laptop's network address.
+      const unavailable = mediaUnavailableReason(window.isSecureContext, "mediaDevices" in navigator, location.origin);
+      if (unavailable) {
+        state.mediaError = unavailable;
+        changed();
         return;
       }
       try {
