@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
-import { checkOverflow, PHONE } from "./support/layout.ts";
+import { checkOverflow, PHONE, withoutJavaScript } from "./support/layout.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -104,12 +104,9 @@ describe("two-tab demo", () => {
   });
 
   it("without JavaScript explains that it needs it and shows no controls that would do nothing", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/demo/", server.url).href);
-    await expect(page.locator("main").innerText()).resolves.toContain("This demo needs JavaScript");
-    expect(await page.locator("main button:visible, main input:visible").count()).toBe(0);
+    const view = await withoutJavaScript(browser, new URL("/demo/", server.url).href);
+    expect(view.text).toContain("This demo needs JavaScript");
+    expect(view.visibleControls).toBe(0);
   });
 
   it("helps a phone join: says when the link names this computer, and why a plain-http page has no camera", async () => {

@@ -16,7 +16,7 @@ import { mintTurnCredentials } from "../../server/turn/credentials.ts";
 import { parseCandidate } from "../../src/shared/ice/candidate.ts";
 import { CHROMIUM_TYPE_PREFERENCE, RECOMMENDED_TYPE_PREFERENCE, candidatePriority } from "../../src/shared/ice/priority.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { checkOverflow, PHONE } from "./support/layout.ts";
+import { checkOverflow, PHONE, withoutJavaScript } from "./support/layout.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
 
@@ -102,12 +102,9 @@ describe("/inspect/ gathering against the built-in server", () => {
 
 describe("/inspect/ accessibility", () => {
   it("without JavaScript explains that it needs it and shows no controls that would do nothing", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/inspect/", server.url).href);
-    await expect(page.locator("main").innerText()).resolves.toContain("This page needs JavaScript");
-    expect(await page.locator("main button:visible, main input:visible").count()).toBe(0);
+    const view = await withoutJavaScript(browser, new URL("/inspect/", server.url).href);
+    expect(view.text).toContain("This page needs JavaScript");
+    expect(view.visibleControls).toBe(0);
   });
 
   it("fits a phone's width once gathering is done: wide tables scroll inside their panel", async () => {

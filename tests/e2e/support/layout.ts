@@ -2,7 +2,7 @@
  * Layout checks for the browser tests: does anything make the page scroll sideways, and can a
  * keyboard user reach every box that scrolls sideways instead.
  */
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 
 export const PHONE = { width: 390, height: 844 } as const;
 
@@ -41,4 +41,16 @@ export async function checkOverflow(page: Page): Promise<Overflow> {
     const offscreenByDesign = /right-sidebar|sidebar-pane|mobile-toc/u;
     return { excess, culprits: culprits.filter((c) => !offscreenByDesign.test(c)), unreachableScrollers };
   });
+}
+
+/** A page as a reader without JavaScript gets it: its main text and how many controls it shows. */
+export async function withoutJavaScript(browser: Browser, url: string): Promise<{ text: string; visibleControls: number }> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    return { text: await page.locator("main").innerText(), visibleControls: await page.locator("main button:visible, main input:visible, main select:visible").count() };
+  } finally {
+    await context.close();
+  }
 }
