@@ -69,7 +69,7 @@ if (todo.length > 0) {
         if (result.error !== undefined || result.svg === undefined) throw new Error(`${file}: a diagram could not be drawn (${theme}): ${result.error ?? "no SVG"}`);
         writeFileSync(diagramFile(key, theme), `${result.svg}\n`);
       }
-      console.log(`drew ${key} (${file.replace(/^.*\/content\//u, "content/")})`);
+      console.log(`drew ${key} (${file})`);
     }
   } finally {
     await browser.close();

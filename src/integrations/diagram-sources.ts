@@ -3,6 +3,8 @@
  * scripts/render-diagrams.ts and the test that every diagram has its drawings).
  */
 import { readFileSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Code, Root } from "mdast";
 import remarkMdx from "remark-mdx";
 import remarkParse from "remark-parse";
@@ -23,13 +25,18 @@ export function mermaidSources(text: string, mdx: boolean): string[] {
   return sources;
 }
 
-/** Every Mermaid source in the content directory's Markdown and MDX files, with the file it is in. */
+/**
+ * Every Mermaid source in the content directory's Markdown and MDX files, with the file it is in
+ * (as a path from the project root, e.g. content/lessons/nat.mdx).
+ */
 export function contentDiagrams(dir: URL = CONTENT_DIR): { file: string; source: string }[] {
   const found: { file: string; source: string }[] = [];
+  const projectRoot = fileURLToPath(new URL("..", dir));
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !/\.mdx?$/u.test(entry.name)) continue;
-    const path = `${entry.parentPath}/${entry.name}`;
-    for (const source of mermaidSources(readFileSync(path, "utf8"), entry.name.endsWith(".mdx"))) found.push({ file: path, source });
+    const path = join(entry.parentPath, entry.name);
+    const file = relative(projectRoot, path);
+    for (const source of mermaidSources(readFileSync(path, "utf8"), entry.name.endsWith(".mdx"))) found.push({ file, source });
   }
   return found;
 }

@@ -4,7 +4,7 @@
  * (served as they are), named after a hash of the diagram's source. The build (remark-mermaid.ts)
  * shows them as images, so a lesson shows its diagrams without JavaScript and without downloading
  * Mermaid (about 2 MB of scripts and half a second of a laptop's main thread per page). A diagram
- * with no drawing is still drawn in the browser, as before.
+ * with no drawing fails the build (remark-mermaid.ts).
  *
  * Images rather than inline SVG: Mermaid scopes its CSS in a <style> element, which the MDX
  * pipeline does not carry through inside an <svg>, and an image keeps that CSS to itself.

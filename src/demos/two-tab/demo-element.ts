@@ -11,7 +11,8 @@ import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "..
 import { renderCandidateRows } from "../../components/candidates/render.ts";
 import { el, part, replaceChildren } from "../../lib/dom.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
-import { otherDeviceHint, parseDemoParams } from "./params.ts";
+import { otherDeviceHint } from "./other-device.ts";
+import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
 
 const DIAGRAM_DEBOUNCE_MS = 600;

@@ -11,7 +11,8 @@ import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, 
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
-import { mediaUnavailableReason, roomLink, type DemoParams } from "./params.ts";
+import { mediaUnavailableReason } from "./other-device.ts";
+import { roomLink, type DemoParams } from "./params.ts";
 import * as signaling from "./signaling-client.ts";
 
 export interface Experiments {

@@ -7,10 +7,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { contentDiagrams } from "../../../src/integrations/diagram-sources.ts";
+import { diagramText } from "../../../src/integrations/remark-mermaid.ts";
 import { diagramFile, diagramId, diagramKey, DIAGRAM_DIR, readDrawings, THEMES } from "../../../src/integrations/diagram-store.ts";
 
 const diagrams = contentDiagrams();
-const relative = (path: string): string => path.replace(/^.*\/content\//u, "content/");
 
 describe("lesson diagrams", () => {
   it("are found in the content (the lessons have diagrams)", () => {
@@ -18,7 +18,7 @@ describe("lesson diagrams", () => {
   });
 
   it("each have a drawing in both themes for their current source (else run `npm run diagrams`)", () => {
-    const undrawn = diagrams.filter((d) => !readDrawings(d.source)).map((d) => `${relative(d.file)}: ${d.source.split("\n")[0] ?? ""}…`);
+    const undrawn = diagrams.filter((d) => !readDrawings(d.source)).map((d) => `${d.file}: ${d.source.split("\n")[0] ?? ""}…`);
     expect(undrawn).toEqual([]);
   });
 
@@ -28,7 +28,7 @@ describe("lesson diagrams", () => {
   });
 });
 
-describe.each(diagrams.map((d) => ({ ...d, key: diagramKey(d.source), where: relative(d.file) })))("the diagram $key in $where", ({ source, key }) => {
+describe.each(diagrams.map((d) => ({ ...d, key: diagramKey(d.source), where: d.file })))("the diagram $key in $where", ({ source, key }) => {
   it.each(THEMES)("has a %s drawing that is well-formed SVG with a size, its own id and the diagram's title", (theme) => {
     const text = readFileSync(diagramFile(key, theme), "utf8");
     const doc = new JSDOM(text, { contentType: "image/svg+xml" }).window.document;
@@ -38,7 +38,7 @@ describe.each(diagrams.map((d) => ({ ...d, key: diagramKey(d.source), where: rel
     expect(svg.getAttribute("id")).toBe(diagramId(key, theme));
     expect(Number(svg.getAttribute("width"))).toBeGreaterThan(0);
     expect(Number(svg.getAttribute("height"))).toBeGreaterThan(0);
-    const title = /^\s*accTitle\s*:\s*(.+)$/mu.exec(source)?.[1]?.trim();
+    const { title } = diagramText(source);
     expect(title, "every lesson diagram has an accTitle").toBeDefined();
     expect(svg.querySelector("title")?.textContent).toBe(title);
     // Nothing a browser would fetch or run from inside an image.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackHost, mediaUnavailableReason, otherDeviceHint } from "../../../src/demos/two-tab/params.ts";
+import { isLoopbackHost, mediaUnavailableReason, otherDeviceHint } from "../../../src/demos/two-tab/other-device.ts";
 
 describe("a room link another device can open", () => {
   it("knows the names and addresses that mean this computer", () => {
