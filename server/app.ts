@@ -59,20 +59,22 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     httpServer,
     realtime,
     async listen() {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(config.port, config.host, () => {
-          httpServer.off("error", reject);
-          resolve();
-        });
-      });
-      listeningPort = (httpServer.address() as AddressInfo).port;
+      // The real-time side first: with REDIS_URL, socket.io must have its Redis adapter before the
+      // first browser connects, or that browser could not be reached from other processes.
+      await realtime.listen();
       try {
-        await realtime.listen();
+        await new Promise<void>((resolve, reject) => {
+          httpServer.once("error", reject);
+          httpServer.listen(config.port, config.host, () => {
+            httpServer.off("error", reject);
+            resolve();
+          });
+        });
       } catch (error) {
-        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await realtime.close();
         throw error;
       }
+      listeningPort = (httpServer.address() as AddressInfo).port;
       const shownHost = config.host === "0.0.0.0" || config.host === "::" || config.host === "127.0.0.1" ? "localhost" : config.host;
       return { url: `http://${shownHost}:${listeningPort}/`, port: listeningPort, turnPorts: realtime.turnPorts() };
     },

@@ -39,6 +39,15 @@ const turnUrl = z
   .string()
   .regex(/^(stun|stuns|turn|turns):[^\s?]+(\?transport=(udp|tcp))?$/u, "must be a stun:, stuns:, turn: or turns: URL");
 
+const redisUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}, "REDIS_URL must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379 or rediss://user:password@redis.example.org:6380/0");
+
 /** Raw environment → validated configuration. Keys are the environment variable names. */
 const envSchema = z.object({
   HOST: host.default("127.0.0.1"),
@@ -69,7 +78,16 @@ const envSchema = z.object({
     .pipe(z.array(origin))
     .optional(),
   PUBLIC_URL: origin.optional(),
+  REDIS_URL: redisUrl.optional(),
 });
+
+/** A URL as it may be printed: any password in its user part replaced by ***. */
+export function withoutPassword(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/u, (_match, user: string) => `//${user.includes(":") ? `${user.slice(0, user.indexOf(":"))}:***` : "***"}@`);
+}
+
+/** Values that may carry a password are shown without it in error messages. */
+const shown = (key: string, value: string): string => (key === "REDIS_URL" ? withoutPassword(value) : value);
 
 export interface Config {
   host: string;
@@ -77,6 +95,8 @@ export interface Config {
   /** Extra origins allowed to open a signaling connection, besides the site's own. */
   allowedOrigins: string[];
   publicUrl: string | undefined;
+  /** Redis shared by several signaling processes (rooms + message delivery); unset = one process, rooms in memory. */
+  redisUrl: string | undefined;
   turn: {
     /** "builtin": this process runs STUN/TURN; "external": hand out TURN_URLS (e.g. coturn). */
     mode: "builtin" | "external";
@@ -110,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? "configuration");
     const value = present[key];
-    throw new ConfigError(`Invalid ${key}${value === undefined ? "" : ` "${String(value)}"`}: ${issue?.message ?? "invalid value"}`);
+    throw new ConfigError(`Invalid ${key}${value === undefined ? "" : ` "${shown(key, String(value))}"`}: ${issue?.message ?? "invalid value"}`);
   }
   const e = parsed.data;
   if (e.TURN_RELAY_PORT_MIN > e.TURN_RELAY_PORT_MAX) {
@@ -121,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (altPort !== 0 && altPort === e.TURN_PORT) {
     throw new ConfigError(`Invalid TURN_ALT_PORT "${altPort}": must differ from TURN_PORT (the NAT mapping check needs two ports)`);
   }
+  if (e.REDIS_URL !== undefined && e.TURN_SECRET === undefined) {
+    // Processes behind one site check each other's TURN credentials (and the inspector's), so a
+    // random secret per process would break every page that lands on two of them.
+    throw new ConfigError("TURN_SECRET is required with REDIS_URL: every process sharing the rooms must use the same secret");
+  }
   // Relaying to loopback/private peers is refused unless the operator opts in. The local demo
   // needs it (both browsers are on this machine), so "auto" turns it on only for a loopback bind.
   const allowPrivatePeers = e.TURN_ALLOW_PRIVATE_PEERS === "auto" ? isLoopback(e.HOST) : e.TURN_ALLOW_PRIVATE_PEERS;
@@ -129,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     port: e.PORT,
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
     publicUrl: e.PUBLIC_URL,
+    redisUrl: e.REDIS_URL,
     turn: {
       mode: e.TURN_URLS && e.TURN_URLS.length > 0 ? "external" : "builtin",
       ports: [e.TURN_PORT, altPort],

@@ -1,14 +1,16 @@
 /**
  * Entry point: the only file that listens. Reads the configuration from the environment, starts
  * the one process (site + signaling + STUN/TURN) and stops it cleanly on SIGINT/SIGTERM.
- * Start-up problems (bad setting, port in use, site not built) print one line and exit 1.
+ * Start-up problems (bad setting, port in use, site not built, Redis unreachable) print one line
+ * and exit 1.
  */
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp, type App } from "./app.ts";
 import { MissingBuildError } from "./http/static-site.ts";
+import { RedisUnavailableError } from "./signaling/redis.ts";
 
 function startupErrorMessage(error: unknown, port: number | undefined, host: string | undefined): string {
-  if (error instanceof ConfigError || error instanceof MissingBuildError) return error.message;
+  if (error instanceof ConfigError || error instanceof MissingBuildError || error instanceof RedisUnavailableError) return error.message;
   const e = error as NodeJS.ErrnoException & { port?: number; address?: string; syscall?: string };
   const where = `${e.address ?? host ?? ""}:${e.port ?? port ?? ""}`;
   const protocol = e.syscall === "bind" ? "UDP" : "TCP";

@@ -1,15 +1,17 @@
 /**
  * The real-time half of the process, attachable to any Node HTTP server (ours in production,
  * Vite's in `npm run dev`): socket.io for signaling and the built-in STUN/TURN server over UDP.
+ * With REDIS_URL, signaling shares its rooms and messages with other processes through Redis.
  */
 import type { Server as HttpServer } from "node:http";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { Server as SocketServer } from "socket.io";
-import { ConfigError, type Config } from "./config.ts";
+import { ConfigError, withoutPassword, type Config } from "./config.ts";
 import { buildIceConfig, type MintCredentials } from "./ice-config.ts";
 import { attachInspectorHub } from "./inspector/hub.ts";
 import { attachSignaling } from "./signaling/index.ts";
+import { createRedisSharing } from "./signaling/redis.ts";
 import { createTurnServer, type TurnServer } from "./turn/index.ts";
 import type { IceConfig } from "../src/shared/ice-config.ts";
 
@@ -58,30 +60,46 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     raw.request = null;
   });
 
+  // With several processes, the inspector's live feed crosses processes too (the adapter serves
+  // every namespace), but each process remembers only the packets its own STUN/TURN server saw.
   const inspector = attachInspectorHub(io, { secret: config.turn.secret, clock });
-  attachSignaling(io, {
+  const sharing = config.redisUrl === undefined ? undefined : createRedisSharing(config.redisUrl, { log });
+  const signaling = attachSignaling(io, {
     clock,
     log,
     iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, socket.handshake.headers.host),
+    ...(sharing ? { rooms: sharing.rooms } : {}),
   });
   const turn = config.turn.mode === "builtin" ? createBuiltinTurn(config, { clock, log, onTransaction: inspector.record }) : undefined;
 
   let turnPorts: number[] = [];
+  let closing: Promise<void> | undefined;
   const realtime: Realtime = {
     io,
     iceConfig: (requestHost) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, requestHost),
     originAllowed,
     turnPorts: () => turnPorts,
     async listen() {
+      if (sharing && config.redisUrl) {
+        await sharing.start(io);
+        log(`signaling: rooms and messages shared through Redis at ${withoutPassword(config.redisUrl)} (process ${sharing.rooms.processId})`);
+      }
       log(`signaling: socket.io ready (max message ${MAX_SIGNALING_MESSAGE_BYTES} bytes)`);
       if (turn) {
         await turn.listen();
         turnPorts = turn.addresses().map((a) => a.port);
       }
     },
-    async close() {
-      await turn?.close();
-      await io.close();
+    close() {
+      closing ??= (async () => {
+        await turn?.close();
+        await io.close();
+        // Let the leaves of the sockets io.close() just disconnected reach the registry, then
+        // release whatever this process still holds and close the Redis connections.
+        await signaling.idle();
+        await sharing?.close();
+      })();
+      return closing;
     },
   };
   return realtime;

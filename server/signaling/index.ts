@@ -21,7 +21,7 @@ import {
   type ServerToClientEvents,
 } from "../../src/shared/signaling/protocol.ts";
 import type { IceConfig } from "../../src/shared/ice-config.ts";
-import { createRoomRegistry, type RoomRegistry } from "./rooms.ts";
+import { createMemoryRoomRegistry, type RoomRegistry } from "./rooms.ts";
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -33,8 +33,10 @@ export interface SignalingDeps {
   /** The ICE servers (with fresh TURN credentials) for the page behind this socket. */
   iceConfig: (socket: Socket) => Promise<IceConfig> | IceConfig;
   log?: (line: string) => void;
-  /** Per-socket budgets; the defaults suit a person clicking around, not a script. */
+  /** Per-socket budgets (kept per process); the defaults suit a person clicking around, not a script. */
   limits?: Partial<SignalingLimits>;
+  /** Where the rooms live: this process's memory by default, Redis when several processes share them. */
+  rooms?: RoomRegistry;
 }
 
 export interface SignalingLimits {
@@ -50,6 +52,8 @@ const DEFAULT_LIMITS: SignalingLimits = { signalsPer10s: 200, roomOpsPerMinute: 
 
 export interface Signaling {
   readonly rooms: RoomRegistry;
+  /** Resolves once every message and disconnection received so far has been handled. */
+  idle(): Promise<void>;
 }
 
 /** An acknowledgement callback; generic so each handler keeps its own result type. */
@@ -72,7 +76,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
   const random = deps.randomBytes ?? ((size: number) => new Uint8Array(nodeRandomBytes(size)));
   const log = deps.log ?? (() => undefined);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
-  const rooms = createRoomRegistry();
+  const rooms = deps.rooms ?? createMemoryRoomRegistry();
   const limiters = {
     signal: new RateLimiterMemory({ points: limits.signalsPer10s, duration: 10 }),
     room: new RateLimiterMemory({ points: limits.roomOpsPerMinute, duration: 60 }),
@@ -80,6 +84,20 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
   };
   const limiterFor = (event: string): RateLimiterMemory =>
     event.startsWith("room:") ? limiters.room : event === "ice:config" ? limiters.ice : limiters.signal;
+
+  const pending = new Set<Promise<unknown>>();
+  const track = (task: Promise<unknown>): void => {
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+  };
+
+  // A member the registry dropped by itself (its process crashed or is shutting down): tell the
+  // member left behind, wherever it is connected (io.to reaches other processes via the adapter).
+  rooms.onLost((departure) => {
+    if (departure.other) {
+      io.to(departure.other.socketId).emit("peer:left", { peerId: departure.member.peerId, reason: "disconnected", serverTime: clock() });
+    }
+  });
 
   io.on("connection", (socket: SignalingSocket) => {
     /** Answers through the ack if the client gave one, otherwise with an `error` event. */
@@ -107,6 +125,17 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
         );
     });
 
+    // The room registry answers asynchronously (Redis is a round trip away), so one socket's
+    // messages are handled one after another, in the order they came: a candidate is never
+    // relayed before the description sent ahead of it, and a disconnection that arrives while a
+    // join is in flight leaves the room that join entered.
+    let queue: Promise<void> = Promise.resolve();
+    const inOrder = (task: () => Promise<void>): Promise<void> => {
+      queue = queue.then(task);
+      track(queue);
+      return queue;
+    };
+
     /** Splits socket.io's arguments into (payload, ack), whatever the client actually sent. */
     const on = (event: keyof ClientToServerEvents, handler: (payload: unknown, reply: Reply | undefined) => void | Promise<void>): void => {
       socket.on(event, (...args: unknown[]) => {
@@ -122,23 +151,25 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
               }
             }
           : undefined;
-        Promise.resolve()
-          .then(() => handler(payload, safeReply))
-          .catch((error: unknown) => {
-            log(`signaling: ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
-            refuse(event, safeReply, "unavailable");
-          });
+        void inOrder(() =>
+          Promise.resolve()
+            .then(() => handler(payload, safeReply))
+            .catch((error: unknown) => {
+              log(`signaling: ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
+              refuse(event, safeReply, "unavailable");
+            }),
+        );
       });
     };
 
-    const leave = (reason: "left" | "disconnected"): boolean => {
-      const left = rooms.leave(socket.id);
+    const leave = async (reason: "left" | "disconnected"): Promise<boolean> => {
+      const left = await rooms.leave(socket.id, { disconnected: reason === "disconnected" });
       if (!left) return false;
       if (left.other) io.to(left.other.socketId).emit("peer:left", { peerId: left.member.peerId, reason, serverTime: clock() });
       return true;
     };
 
-    on("room:join", (payload, reply) => {
+    on("room:join", async (payload, reply) => {
       const parsed = joinRequestSchema.safeParse(payload ?? {});
       if (!parsed.success) {
         const badRoom = parsed.error.issues.some((issue) => issue.path[0] === "roomId");
@@ -147,7 +178,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       }
       const roomId = parsed.data.roomId ?? newRoomId(random);
       const peerId = base64url(random(9));
-      const outcome = rooms.join(roomId, socket.id, peerId);
+      const outcome = await rooms.join(roomId, socket.id, peerId);
       if (!outcome.ok) {
         if (outcome.reason === "room-full") socket.emit("room:full", { roomId });
         refuse("room:join", reply, outcome.reason);
@@ -160,8 +191,8 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       if (reply) reply({ ok: true, ...result });
     });
 
-    on("room:leave", (_payload, reply) => {
-      if (!leave("left")) {
+    on("room:leave", async (_payload, reply) => {
+      if (!(await leave("left"))) {
         refuse("room:leave", reply, "not-in-room");
         return;
       }
@@ -169,13 +200,12 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
     });
 
     /** The sender's peer ID and the other member, or a refusal when there is nobody to relay to. */
-    const route = (event: string, reply: Reply | undefined): { from: string; to: string } | undefined => {
-      const me = rooms.memberOf(socket.id);
+    const route = async (event: string, reply: Reply | undefined): Promise<{ from: string; to: string } | undefined> => {
+      const [me, other] = await Promise.all([rooms.memberOf(socket.id), rooms.otherOf(socket.id)]);
       if (!me) {
         refuse(event, reply, "not-in-room");
         return undefined;
       }
-      const other = rooms.otherOf(socket.id);
       if (!other) {
         refuse(event, reply, "no-peer");
         return undefined;
@@ -183,10 +213,10 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       return { from: me.peerId, to: other.socketId };
     };
 
-    on("signal:description", (payload, reply) => {
+    on("signal:description", async (payload, reply) => {
       const parsed = descriptionMessageSchema.safeParse(payload);
       if (!parsed.success) return refuse("signal:description", reply, "invalid-message");
-      const path = route("signal:description", reply);
+      const path = await route("signal:description", reply);
       if (!path) return;
       const size = payloadSize(parsed.data);
       const serverTime = clock();
@@ -194,10 +224,10 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       reply?.({ ok: true, size, serverTime });
     });
 
-    on("signal:candidate", (payload, reply) => {
+    on("signal:candidate", async (payload, reply) => {
       const parsed = candidateMessageSchema.safeParse(payload);
       if (!parsed.success) return refuse("signal:candidate", reply, "invalid-message");
-      const path = route("signal:candidate", reply);
+      const path = await route("signal:candidate", reply);
       if (!path) return;
       const size = payloadSize(parsed.data);
       const serverTime = clock();
@@ -212,10 +242,20 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
     });
 
     socket.on("disconnect", () => {
-      leave("disconnected");
+      void inOrder(() =>
+        leave("disconnected").then(
+          () => undefined,
+          (error: unknown) => log(`signaling: leaving on disconnect failed: ${error instanceof Error ? error.message : String(error)}`),
+        ),
+      );
       for (const limiter of Object.values(limiters)) void limiter.delete(socket.id);
     });
   });
 
-  return { rooms };
+  return {
+    rooms,
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
 }

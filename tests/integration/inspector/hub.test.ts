@@ -1,6 +1,8 @@
 /**
  * The packet inspector end to end on real sockets: a UDP client sends a STUN Binding request to
- * the built-in server, and only the page holding that session's credentials receives it.
+ * the built-in server, and only the page holding that session's credentials receives it. Then the
+ * same with two processes sharing Redis (REDIS_URL): the live feed crosses processes, the backlog
+ * does not.
  */
 import { createSocket } from "node:dgram";
 import { randomBytes } from "node:crypto";
@@ -9,6 +11,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { INSPECTOR_NAMESPACE, type SubscribeAck } from "../../../src/shared/inspector/protocol.ts";
 import { iceConfigSchema, type IceConfig } from "../../../src/shared/ice-config.ts";
 import type { TransactionRecord } from "../../../src/shared/stun/transaction-record.ts";
+import { startRedisServer } from "../../support/redis-server.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
 let server: TestServer;
@@ -22,8 +25,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function iceConfig(): Promise<IceConfig> {
-  return iceConfigSchema.parse(await (await fetch(`${server.origin}/api/ice-config`)).json());
+async function iceConfig(origin = server.origin): Promise<IceConfig> {
+  return iceConfigSchema.parse(await (await fetch(`${origin}/api/ice-config`)).json());
 }
 
 function turnCredentials(config: IceConfig): { username: string; credential: string } {
@@ -32,8 +35,8 @@ function turnCredentials(config: IceConfig): { username: string; credential: str
   return { username: turn.username, credential: turn.credential };
 }
 
-async function inspectorClient(): Promise<Socket> {
-  const socket = connect(`${server.origin}${INSPECTOR_NAMESPACE}`, { transports: ["websocket"], reconnection: false, forceNew: true });
+async function inspectorClient(origin = server.origin): Promise<Socket> {
+  const socket = connect(`${origin}${INSPECTOR_NAMESPACE}`, { transports: ["websocket"], reconnection: false, forceNew: true });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.on("connect", resolve);
@@ -115,5 +118,42 @@ describe("packet inspector", () => {
     const results: SubscribeAck[] = [];
     for (let i = 0; i < 12; i += 1) results.push(await subscribe(socket, { username: "1:x", credential: "x" }));
     expect(results.at(-1)).toMatchObject({ ok: false, error: { code: "rate-limited" } });
+  });
+});
+
+describe("packet inspector with two processes sharing Redis", () => {
+  it("streams a session's packets to its page on the other process, but keeps the backlog where the packets arrived", async () => {
+    const redis = await startRedisServer();
+    const servers: TestServer[] = [];
+    try {
+      // Same TURN_SECRET (startTestServer's), same Redis: process B accepts credentials A issued.
+      for (let i = 0; i < 2; i++) servers.push(await startTestServer({ REDIS_URL: redis.url }));
+      const [a, b] = servers;
+      if (!a || !b) throw new Error("two servers expected");
+      const session = await iceConfig(a.origin);
+      const page = await inspectorClient(b.origin);
+      expect(await subscribe(page, turnCredentials(session))).toMatchObject({ ok: true, sessionId: session.sessionId, backlog: [] });
+      const received: TransactionRecord[] = [];
+      page.on("inspector:record", (record: TransactionRecord) => received.push(record));
+
+      const udp = createSocket("udp4");
+      await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+      const request = bindingRequest(turnCredentials(session).username);
+      const response = new Promise<Buffer>((resolve) => udp.once("message", resolve));
+      udp.send(request.bytes, a.turnPorts[0], "127.0.0.1");
+      await response;
+      udp.close();
+      await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+      expect(received.map((r) => r.kind === "stun" && r.transactionId)).toEqual([request.transactionId, request.transactionId]);
+
+      // Each process remembers only what its own STUN/TURN server saw.
+      const lateOnB = await subscribe(await inspectorClient(b.origin), turnCredentials(session));
+      expect(lateOnB).toMatchObject({ ok: true, backlog: [] });
+      const lateOnA = await subscribe(await inspectorClient(a.origin), turnCredentials(session));
+      expect(lateOnA.ok && lateOnA.backlog).toHaveLength(2);
+    } finally {
+      for (const s of servers) await s.close();
+      await redis.stop();
+    }
   });
 });

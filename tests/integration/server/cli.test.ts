@@ -5,7 +5,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
+import { io as connect, type Socket } from "socket.io-client";
 import { describe, expect, it } from "vitest";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../../src/shared/signaling/protocol.ts";
+import { startRedisServer } from "../../support/redis-server.ts";
 
 const entry = fileURLToPath(new URL("../../../server/index.ts", import.meta.url));
 
@@ -49,7 +52,7 @@ async function occupiedPort(): Promise<{ port: number; server: Server }> {
 }
 
 describe("npm start's server process", () => {
-  it.each([["PORT", "abc"], ["PORT", "99999"], ["TURN_PORT", "x"], ["HOST", "bad host"]])(
+  it.each([["PORT", "abc"], ["PORT", "99999"], ["TURN_PORT", "x"], ["HOST", "bad host"], ["REDIS_URL", "localhost:6379"]])(
     "exits 1 with a one-line error for %s=%s",
     async (name, value) => {
       const result = run({ [name]: value });
@@ -99,6 +102,50 @@ describe("npm start's server process", () => {
       result.child.kill(signal);
       expect(await result.exit).toBe(0);
       await keepAlive;
+    }
+  });
+
+  it("exits 1 with a one-line error, without the password, when REDIS_URL points at no Redis", async () => {
+    const { port, server } = await occupiedPort();
+    // A port that was just free: nothing listens there.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const result = run({ PORT: "0", TURN_PORT: "0", TURN_ALT_PORT: "0", REDIS_URL: `redis://:hunter2-password@127.0.0.1:${port}` });
+    expect(await result.exit).toBe(1);
+    expect(result.stderr().trim()).toBe(`Cannot connect to Redis at redis://:***@127.0.0.1:${port} (REDIS_URL): connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(result.stdout()).not.toContain("Open http");
+  });
+
+  it("shares rooms between two processes started with the same REDIS_URL and TURN_SECRET; one stopping tells the other's peer", async () => {
+    const redis = await startRedisServer();
+    const runs = [0, 1].map(() => run({ PORT: "0", TURN_PORT: "0", TURN_ALT_PORT: "0", REDIS_URL: redis.url }));
+    const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
+    try {
+      const ports = await Promise.all(runs.map(async (r) => /:(\d+)\//u.exec(await waitFor(r, /Open http:\/\/localhost:(\d+)\//u))?.[1]));
+      for (const port of ports) {
+        const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${port}`, { transports: ["websocket"], reconnection: false, forceNew: true });
+        sockets.push(socket);
+        await new Promise<void>((resolve, reject) => {
+          socket.once("connect", resolve);
+          socket.once("connect_error", reject);
+        });
+      }
+      const [a, b] = sockets;
+      if (!a || !b) throw new Error("two sockets expected");
+      const first = await a.timeout(5000).emitWithAck("room:join", {});
+      if (!first.ok) throw new Error(`join refused: ${first.error.code}`);
+      const joined = new Promise<unknown>((resolve) => a.once("peer:joined", resolve));
+      expect(await b.timeout(5000).emitWithAck("room:join", { roomId: first.roomId })).toMatchObject({ ok: true, role: "polite" });
+      expect(await joined).toMatchObject({ role: "polite" });
+      // A clean stop releases the process's members at once; the peer on the other process hears it.
+      const left = new Promise<unknown>((resolve) => b.once("peer:left", resolve));
+      runs[0]?.child.kill("SIGTERM");
+      expect(await left).toMatchObject({ peerId: first.peerId, reason: "disconnected" });
+      for (const r of runs) expect(r.stdout()).toMatch(/signaling: rooms and messages shared through Redis at redis:\/\/127\.0\.0\.1:\d+ \(process /u);
+    } finally {
+      for (const socket of sockets) socket.close();
+      for (const r of runs) r.child.kill("SIGTERM");
+      expect(await Promise.all(runs.map((r) => r.exit))).toEqual([0, 0]);
+      await redis.stop();
     }
   });
 });

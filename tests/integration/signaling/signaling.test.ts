@@ -3,16 +3,9 @@
  * the other member with the sender stamped by the server, refusals for everything else, limits,
  * and no rooms left behind.
  */
-import type { Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  MAX_SDP_LENGTH,
-  ROOM_ID_PATTERN,
-  type Ack,
-  type JoinResult,
-  type RelayResult,
-} from "../../../src/shared/signaling/protocol.ts";
-import { next, recorder, startSignaling, type Client, type Harness } from "./harness.ts";
+import { MAX_SDP_LENGTH, ROOM_ID_PATTERN, type Ack, type RelayResult } from "../../../src/shared/signaling/protocol.ts";
+import { candidate, emit, join, joinOk, next, offer, raw, recorder, startSignaling, type Client, type Harness } from "./harness.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -25,23 +18,6 @@ async function start(...args: Parameters<typeof startSignaling>): Promise<Harnes
   return harness;
 }
 
-/** The same socket without the protocol's types, to send what a hostile client would. */
-const raw = (socket: Client): Socket => socket as unknown as Socket;
-
-function emit(socket: Client, event: string, ...args: unknown[]): Promise<Ack<Record<string, unknown>>> {
-  return raw(socket).timeout(5000).emitWithAck(event, ...args) as Promise<Ack<Record<string, unknown>>>;
-}
-
-async function join(socket: Client, roomId?: string): Promise<Ack<JoinResult>> {
-  return socket.timeout(5000).emitWithAck("room:join", roomId === undefined ? {} : { roomId });
-}
-
-async function joinOk(socket: Client, roomId?: string): Promise<JoinResult> {
-  const result = await join(socket, roomId);
-  if (!result.ok) throw new Error(`join refused: ${result.error.code}`);
-  return result;
-}
-
 /** Two clients in one room (the second joining by the first one's ID). */
 async function pair(h: Harness): Promise<{ a: Client; b: Client; roomId: string; aId: string; bId: string }> {
   const a = await h.client();
@@ -52,9 +28,6 @@ async function pair(h: Harness): Promise<{ a: Client; b: Client; roomId: string;
   await joined;
   return { a, b, roomId: first.roomId, aId: first.peerId, bId: second.peerId };
 }
-
-const offer = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n" } as const;
-const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host", sdpMid: "0", sdpMLineIndex: 0 };
 
 describe("rooms", () => {
   it("creates a room with an unguessable ID, and the creator is impolite", async () => {
@@ -97,7 +70,7 @@ describe("rooms", () => {
     }
     expect(await emit(a, "room:join", { roomId: 1234567890123456 })).toMatchObject({ ok: false, error: { code: "invalid-room" } });
     expect(await emit(a, "room:join", { roomId: "abcdefghijklmnopqrst", extra: 1 })).toMatchObject({ ok: false, error: { code: "invalid-message" } });
-    expect(h.signaling.rooms.size).toBe(0);
+    expect(await h.signaling.rooms.size()).toBe(0);
   });
 
   it("tells a third peer the room is full, and it reaches nobody", async () => {
@@ -122,7 +95,7 @@ describe("rooms", () => {
     const a = await h.client();
     await joinOk(a);
     expect(await join(a)).toMatchObject({ ok: false, error: { code: "already-in-room" } });
-    expect(h.signaling.rooms.size).toBe(1);
+    expect(await h.signaling.rooms.size()).toBe(1);
   });
 
   it("tells the other peer at once when one leaves, and the room takes a new peer in the freed role", async () => {
@@ -154,7 +127,7 @@ describe("rooms", () => {
     const second = await pair(h);
     const lone = await h.client();
     await joinOk(lone);
-    expect(h.signaling.rooms.size).toBe(3);
+    expect(await h.signaling.rooms.size()).toBe(3);
     await emit(first.a, "room:leave");
     await emit(first.b, "room:leave");
     const gone = next(second.b, "peer:left");
@@ -162,7 +135,7 @@ describe("rooms", () => {
     await gone;
     second.b.disconnect();
     lone.disconnect();
-    await expect.poll(() => h.signaling.rooms.size, { interval: 10 }).toBe(0);
+    await expect.poll(() => h.signaling.rooms.size(), { interval: 10 }).toBe(0);
   });
 });
 

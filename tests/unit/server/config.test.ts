@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, siteOrigins } from "../../../server/config.ts";
+import { ConfigError, loadConfig, siteOrigins, withoutPassword } from "../../../server/config.ts";
 
 describe("loadConfig", () => {
   it("uses the documented defaults", () => {
@@ -29,6 +29,9 @@ describe("loadConfig", () => {
     [{ TURN_RELAY_PORT_MIN: "60000", TURN_RELAY_PORT_MAX: "50000" }, 'Invalid TURN_RELAY_PORT_MIN "60000": must not be above TURN_RELAY_PORT_MAX'],
     [{ TURN_PORT: "5000", TURN_ALT_PORT: "5000" }, 'Invalid TURN_ALT_PORT "5000": must differ from TURN_PORT'],
     [{ TURN_CREDENTIAL_TTL: "5" }, 'Invalid TURN_CREDENTIAL_TTL "5"'],
+    [{ REDIS_URL: "localhost:6379" }, 'Invalid REDIS_URL "localhost:6379": REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ REDIS_URL: "http://127.0.0.1:6379" }, 'Invalid REDIS_URL "http://127.0.0.1:6379"'],
+    [{ REDIS_URL: "redis://127.0.0.1:6379" }, "TURN_SECRET is required with REDIS_URL"],
   ])("refuses %j with a one-line message", (env, message) => {
     let thrown: unknown;
     try {
@@ -47,6 +50,16 @@ describe("loadConfig", () => {
     expect(loadConfig({ HOST: "0.0.0.0" }).turn.allowPrivatePeers).toBe(false);
     expect(loadConfig({ HOST: "0.0.0.0", TURN_ALLOW_PRIVATE_PEERS: "true" }).turn.allowPrivatePeers).toBe(true);
     expect(loadConfig({ HOST: "127.0.0.1", TURN_ALLOW_PRIVATE_PEERS: "false" }).turn.allowPrivatePeers).toBe(false);
+  });
+
+  it("keeps rooms in memory unless REDIS_URL is set, and never echoes a Redis password", () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    const secret = { TURN_SECRET: "0123456789abcdef0123" };
+    expect(loadConfig({ ...secret, REDIS_URL: "rediss://app:pw@redis.example.org:6380/2" }).redisUrl).toBe("rediss://app:pw@redis.example.org:6380/2");
+    expect(() => loadConfig({ ...secret, REDIS_URL: "redis//app:hunter2@host" })).toThrow('Invalid REDIS_URL "redis//app:***@host"');
+    expect(withoutPassword("redis://:pw@127.0.0.1:6379")).toBe("redis://:***@127.0.0.1:6379");
+    expect(withoutPassword("redis://token@127.0.0.1")).toBe("redis://***@127.0.0.1");
+    expect(withoutPassword("redis://127.0.0.1:6379/0")).toBe("redis://127.0.0.1:6379/0");
   });
 
   it("switches to external TURN servers when TURN_URLS is set", () => {

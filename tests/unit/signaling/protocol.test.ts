@@ -8,7 +8,6 @@ import {
   newRoomId,
   payloadSize,
 } from "../../../src/shared/signaling/protocol.ts";
-import { createRoomRegistry } from "../../../server/signaling/rooms.ts";
 import { parseChannelMessage } from "../../../src/demos/two-tab/channel-messages.ts";
 import { parseDemoParams, roomLink } from "../../../src/demos/two-tab/params.ts";
 
@@ -51,23 +50,6 @@ describe("message schemas", () => {
 
   it("counts payload size in UTF-8 bytes", () => {
     expect(payloadSize({ a: "é" })).toBe(10);
-  });
-});
-
-describe("room registry", () => {
-  it("holds two per room, hands roles so a room always has one of each, and forgets empty rooms", () => {
-    const rooms = createRoomRegistry();
-    expect(rooms.join("r", "s1", "p1")).toMatchObject({ ok: true, member: { role: "impolite" }, other: undefined });
-    expect(rooms.join("r", "s2", "p2")).toMatchObject({ ok: true, member: { role: "polite" }, other: { peerId: "p1" } });
-    expect(rooms.join("r", "s3", "p3")).toEqual({ ok: false, reason: "room-full" });
-    expect(rooms.join("q", "s1", "p9")).toEqual({ ok: false, reason: "already-in-room" });
-    expect(rooms.leave("s1")).toMatchObject({ roomId: "r", member: { peerId: "p1" }, other: { peerId: "p2" } });
-    expect(rooms.join("r", "s3", "p3")).toMatchObject({ ok: true, member: { role: "impolite" } });
-    expect(rooms.otherOf("s2")?.peerId).toBe("p3");
-    rooms.leave("s2");
-    rooms.leave("s3");
-    expect(rooms.leave("s3")).toBeUndefined();
-    expect(rooms.size).toBe(0);
   });
 });
 
