@@ -350,7 +350,7 @@ async function main(): Promise<void> {
       await waiting.waitForFunction(() => document.querySelector("[data-testid=demo-status]")?.textContent?.includes("left") ?? false);
       await settle();
     }
-    console.log(`the demo's critical path, ${String(phases.length)} instrumented runs (median ms from the new tab's RTCPeerConnection):`);
+    console.log(`the demo's critical path, ${String(phases.length)} instrumented runs (median ms from the new tab's arrival):`);
     let previous = 0;
     STEPS.forEach((step, index) => {
       const seen = phases.map((run) => run[index]).filter((ms): ms is number => ms !== undefined);

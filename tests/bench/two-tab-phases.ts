@@ -54,6 +54,8 @@ export async function installPhaseMarks(context: BrowserContext): Promise<void> 
         this.addEventListener("message", (event: MessageEvent<unknown>) => {
           const kind = kindOf(event.data);
           if (kind) mark(`${kind} received`);
+          // socket.io's acknowledgement of room:join when the other tab is already there.
+          else if (typeof event.data === "string" && event.data.includes('"roomId"') && event.data.includes('"peer":{')) mark("joined");
         });
       }
     };
@@ -66,14 +68,19 @@ export interface Step {
   what: string;
 }
 
-/** The connection's critical path, in order. */
+/**
+ * The connection's critical path, in order. The waiting tab prepared its connection and offer
+ * before the new tab arrived; it sends the offer when the server says a peer joined.
+ */
 export const STEPS: readonly Step[] = [
-  { label: "offer sent (new tab)", tab: "new", what: "offer sent" },
-  { label: "offer received (waiting tab)", tab: "waiting", what: "offer received" },
-  { label: "offer applied, answer sent", tab: "waiting", what: "answer sent" },
-  { label: "answer received (new tab)", tab: "new", what: "answer received" },
-  { label: "answer applied", tab: "new", what: "answer applied" },
-  { label: "ICE connected", tab: "new", what: "ice connected" },
+  { label: "offer sent (waiting tab)", tab: "waiting", what: "offer sent" },
+  { label: "RTCPeerConnection (new tab)", tab: "new", what: "pc created" },
+  { label: "offer received (new tab)", tab: "new", what: "offer received" },
+  { label: "offer applied", tab: "new", what: "offer applied" },
+  { label: "answer sent", tab: "new", what: "answer sent" },
+  { label: "answer received (waiting tab)", tab: "waiting", what: "answer received" },
+  { label: "answer applied", tab: "waiting", what: "answer applied" },
+  { label: "ICE connected (new tab)", tab: "new", what: "ice connected" },
   { label: "DTLS connected", tab: "new", what: "connection connected" },
   { label: "data channel open", tab: "new", what: "channel open" },
 ];
@@ -86,15 +93,17 @@ async function take(page: Page): Promise<Mark[]> {
 }
 
 /**
- * Milliseconds from the new tab's RTCPeerConnection to each step (the first occurrence after
- * it), or undefined for a step not seen.
+ * Milliseconds from the new tab's arrival (its room:join acknowledged, where the demo's own run
+ * starts) to each step's first occurrence, or undefined for a step not seen. Each run takes the
+ * marks it reads, so a step of the waiting tab is this run's even if it came a moment before
+ * the acknowledgement was read (the server tells the waiting tab first).
  */
 export async function readPhases(newTab: Page, waitingTab: Page): Promise<(number | undefined)[]> {
   const marks = { new: await take(newTab), waiting: await take(waitingTab) };
-  const start = marks.new.find(([, what]) => what === "pc created")?.[0];
+  const start = marks.new.find(([, what]) => what === "joined")?.[0];
   if (start === undefined) return STEPS.map(() => undefined);
   return STEPS.map((step) => {
-    const at = marks[step.tab].find(([when, what]) => what === step.what && when >= start)?.[0];
+    const at = marks[step.tab].find(([, what]) => what === step.what)?.[0];
     return at === undefined ? undefined : at - start;
   });
 }

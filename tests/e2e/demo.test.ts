@@ -88,6 +88,29 @@ describe("two-tab demo", () => {
     expect(errors.flat()).toEqual([]);
   });
 
+  it("a tab alone prepares its offer and gathers its candidates; the newcomer receives them inside that offer", async () => {
+    const first = await openDemo();
+    const room = await roomOf(first.page);
+    // Nobody else is here, yet the page already shows its own candidates and the offer that holds them.
+    await expect.poll(async () => new Set((await candidateRows(first.page)).filter((r) => r.side === "local").map((r) => r.type)), { timeout: 10_000 }).toEqual(new Set(["host", "relay"]));
+    const waitingOffer = (await first.page.getByTestId("local-sdp").textContent()) ?? "";
+    expect(waitingOffer).toContain("a=setup:actpass");
+    expect(waitingOffer).toMatch(/a=candidate:.* typ relay/u);
+    expect(await first.page.getByTestId("connection-state").textContent()).toBe("new");
+    expect(await first.page.getByTestId("demo-status").textContent()).toContain("made its offer");
+    expect(await first.page.locator("[data-side=local][data-candidate-type=relay]").first().textContent()).toContain("in the offer");
+
+    const second = await openDemo(`?room=${room}`);
+    for (const page of [first.page, second.page]) await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
+    // The tab that waited offered, the newcomer answered (it is the DTLS client: RFC 8842 §5.3).
+    await expect.poll(async () => (await second.page.getByTestId("remote-sdp").textContent()) ?? "", { timeout: 10_000 }).toContain("a=setup:actpass");
+    await expect.poll(async () => (await second.page.getByTestId("local-sdp").textContent()) ?? "").toContain("a=setup:active");
+    // The waiting tab's relay candidate reached the newcomer in the offer, not as a trickled message.
+    await expect.poll(() => second.page.locator("[data-side=remote][data-candidate-type=relay]").count()).toBeGreaterThan(0);
+    expect(await second.page.locator("[data-side=remote][data-candidate-type=relay]").first().textContent()).toContain("received (sdp)");
+    expect([...first.errors, ...second.errors]).toEqual([]);
+  });
+
   it("fits a phone's width, waiting and connected: wide tables and descriptions scroll inside their panel", async () => {
     const first = await openDemo();
     await first.page.setViewportSize(PHONE);

@@ -219,7 +219,16 @@ export class TwoTabDemoElement extends HTMLElement {
       renderCandidateRows(part(this, `${side}-candidates`), rows.map((r) => r.table), side, "None yet.", CANDIDATE_COLUMNS.length + CANDIDATE_EXTRA_COLUMNS.length, (_row, i) => {
         const row = rows[i]?.demo;
         if (!row) return {};
-        const where = row.side === "local" ? (row.sent === false ? "dropped (experiment)" : "sent") : row.source === "stats" ? "learnt from checks" : `received (${row.source})`;
+        const where =
+          row.side === "local"
+            ? row.sent === false
+              ? "dropped (experiment)"
+              : row.source === "sdp"
+                ? "in the offer"
+                : "sent"
+            : row.source === "stats"
+              ? "learnt from checks"
+              : `received (${row.source})`;
         return {
           attributes: { id: `${side}-${row.linkId}`, tabindex: "-1", class: row.sent === false ? "dropped" : undefined },
           cells: [el("td", {}, where), el("td", {}, el("a", { href: `#${side}-sdp-${row.linkId}`, "data-jump": `${side}-sdp-${row.linkId}` }, "SDP line"))],

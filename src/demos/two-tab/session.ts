@@ -11,6 +11,7 @@ import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, 
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
+import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
 import * as signaling from "./signaling-client.ts";
@@ -87,12 +88,17 @@ export interface DemoSession {
 
 interface Peer {
   pc: RTCPeerConnection;
-  peerId: string;
+  /** Undefined while the tab waits alone with its offer prepared (see prepareWhileWaiting). */
+  peerId: string | undefined;
   polite: boolean;
   initiator: boolean;
   channel: RTCDataChannel | undefined;
   gatheringStartedAt: number;
   handle(message: { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null }): Promise<void>;
+  /** A prepared peer meets its other tab: its offer (and every candidate in it) goes out now. */
+  adopt(peerId: string): void;
+  /** Unix time (ms) after which its TURN credentials, and so its relay candidate, may stop working. */
+  expiresAt: number | undefined;
   stopStats(): void;
   selectedPairId: string | undefined;
   /** Set by an ICE restart until the new ICE session has a selected pair. */
@@ -106,6 +112,13 @@ function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
 }
 
 const STATS_INTERVAL_MS = 1000;
+
+/**
+ * The chat channel is negotiated by the application (WebRTC 1.0 §6.2, `negotiated: true`): both
+ * tabs create it with the same ID, so it opens on each side as soon as the SCTP association is
+ * up, without the in-band open message and its acknowledgement (RFC 8832).
+ */
+const CHAT_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0 };
 
 export function createDemoSession(params: DemoParams, onChange: (state: DemoState) => void, location: { origin: string; pathname: string }): DemoSession {
   const state: DemoState = {
@@ -140,6 +153,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
   let socket: signaling.SignalingSocket | undefined;
   let iceConfigPromise: Promise<IceConfig | undefined> = Promise.resolve(undefined);
+  /** When (server clock, ms) the ICE servers in iceConfigPromise were asked for. */
+  let iceConfigFetchedAt = 0;
+  /** Replaces a prepared offer before its TURN credentials age (see prepareWhileWaiting). */
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let peerPromise: Promise<Peer | undefined> = Promise.resolve(undefined);
   let peer: Peer | undefined;
   let sync: ClockSync | undefined;
@@ -224,7 +241,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   async function relayDescription(description: RTCSessionDescription | null): Promise<void> {
     if (!socket || !description) return;
     const sentAt = localNow();
-    const sdp = state.experiments.trickle ? description.sdp : filterSdpCandidates(description.sdp, state.experiments);
+    // A description can carry candidates (trickle off, or an offer prepared while waiting): the
+    // drop experiments apply to those as well as to trickled ones.
+    const sdp = filterSdpCandidates(description.sdp, state.experiments);
     const type = description.type;
     state.localSdp = sdp;
     const result: RelayResult = await signaling.sendDescription(socket, { description: { type, sdp } });
@@ -280,7 +299,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (current.pc.connectionState === "closed") return;
     // Descriptions grow as trickled candidates are added; show them as they are now.
     const local = current.pc.localDescription?.sdp;
-    if (local) state.localSdp = state.experiments.trickle ? local : filterSdpCandidates(local, state.experiments);
+    if (local) state.localSdp = filterSdpCandidates(local, state.experiments);
     const remote = current.pc.remoteDescription?.sdp;
     if (remote) state.remoteSdp = remote;
     const report = await current.pc.getStats();
@@ -351,17 +370,45 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     };
   }
 
-  async function createPeer(peerId: string, initiator: boolean): Promise<Peer | undefined> {
+  function fetchIceConfig(): void {
+    if (!socket) return;
+    iceConfigFetchedAt = now();
+    iceConfigPromise = signaling.iceConfig(socket).then(
+      (config) => {
+        state.iceServerUrls = config.iceServers.flatMap((s) => s.urls);
+        state.turnMode = config.turn.mode;
+        makeSpare(config);
+        changed();
+        return config;
+      },
+      (error: unknown) => {
+        record("error", `no ICE servers: ${errorText(error)}`);
+        return undefined;
+      },
+    );
+  }
+
+  /** The page's ICE servers, fetched again first if their TURN credentials are getting old. */
+  async function currentIceConfig(): Promise<IceConfig | undefined> {
     const config = await iceConfigPromise;
-    const iceServers: RTCIceServer[] = (config?.iceServers ?? []).map((s) => ({
-      urls: s.urls,
-      ...(s.username !== undefined ? { username: s.username } : {}),
-      ...(s.credential !== undefined ? { credential: s.credential } : {}),
-    }));
+    if (config && socket?.connected && credentialsAging(iceConfigFetchedAt, config.expiresAt * 1000, now())) {
+      fetchIceConfig();
+      return iceConfigPromise;
+    }
+    return config;
+  }
+
+  /**
+   * `peerId` undefined: a tab waiting alone prepares its side ahead of time (prepareWhileWaiting):
+   * the connection, the data channel, the offer and its candidates. Nothing is sent until the
+   * other tab arrives and adopt() hands the offer over.
+   */
+  async function createPeer(peerId: string | undefined, initiator: boolean): Promise<Peer | undefined> {
+    const config = await currentIceConfig();
     if (state.experiments.relayOnly && !(config?.iceServers ?? []).some((s) => s.urls.some((u) => u.startsWith("turn")))) {
       setStatus("error", "Relay-only needs a TURN server", "Relay-only mode needs a TURN server, and this server offers none (its built-in STUN/TURN server is off or not built yet).");
     }
-    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: state.experiments.relayOnly ? "relay" : "all" });
+    const pc = takeSpare(config) ?? new RTCPeerConnection(rtcConfiguration(config));
     let makingOffer = false;
     let ignoreOffer = false;
     let isSettingRemoteAnswerPending = false;
@@ -376,7 +423,27 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       gatheringStartedAt: now(),
       selectedPairId: undefined,
       restart: undefined,
+      expiresAt: config ? config.expiresAt * 1000 : undefined,
       stopStats: () => undefined,
+      adopt(id) {
+        current.peerId = id;
+        setStatus("negotiating", "A second peer is here: sending the offer this tab prepared, then the answer and candidates cross the server…");
+        // makeOffer sends it itself once setLocalDescription is done.
+        if (makingOffer) return;
+        if (pc.signalingState !== "have-local-offer") {
+          void makeOffer();
+          return;
+        }
+        // Candidates gathered while waiting are in the offer; if gathering is over, say so too
+        // (end-of-candidates, RFC 8838 §8.2), since that event passed with nobody to send it to.
+        const complete = pc.iceGatheringState === "complete";
+        void relayOffer().then(
+          () => {
+            if (complete && state.experiments.trickle && socket) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
+          },
+          (error: unknown) => record("error", `could not send offer: ${errorText(error)}`),
+        );
+      },
       // The W3C perfect negotiation pattern (WebRTC 1.0 §10.7), including the
       // isSettingRemoteAnswerPending fix (w3c/webrtc-pc#2572): while an answer is being applied
       // the signaling state is not yet "stable", but an offer arriving then is no collision.
@@ -393,6 +460,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
             isSettingRemoteAnswerPending = description.type === "answer";
             await pc.setRemoteDescription(description); // a polite peer rolls back its own offer implicitly
             isSettingRemoteAnswerPending = false;
+            // The answering tab's half of the chat channel (see CHAT_CHANNEL). Made now, while an
+            // offer is applied, it needs no negotiation of its own.
+            if (description.type === "offer" && !current.channel) setupChannel(current, pc.createDataChannel("chat", CHAT_CHANNEL));
             state.remoteSdp = description.sdp;
             if (description.sdp) addRemoteCandidatesFromSdp(description.sdp);
             if (description.type === "offer") {
@@ -413,13 +483,22 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       },
     };
 
+    const relayOffer = async (): Promise<void> => {
+      if (!state.experiments.trickle) await waitForGathering(pc);
+      await relayDescription(pc.localDescription);
+    };
+
     const makeOffer = async (): Promise<void> => {
       if (makingOffer) return;
       try {
         makingOffer = true;
         await pc.setLocalDescription();
-        if (!state.experiments.trickle) await waitForGathering(pc);
-        await relayDescription(pc.localDescription);
+        // A prepared offer waits for the other tab (adopt); otherwise it goes out now.
+        if (current.peerId !== undefined) await relayOffer();
+        else if (pc.localDescription) {
+          state.localSdp = filterSdpCandidates(pc.localDescription.sdp, state.experiments);
+          record("note", "offer prepared: it goes to the other tab, with the candidates gathered by then, the moment one arrives");
+        }
       } catch (error) {
         record("error", `could not send offer: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
@@ -432,7 +511,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (peer !== current) return;
       const candidate = event.candidate;
       if (!candidate) {
-        if (state.experiments.trickle && socket) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
+        if (state.experiments.trickle && socket && current.peerId !== undefined) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
         return;
       }
       if (candidate.candidate === "") return;
@@ -441,9 +520,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const atMs = Math.round(now() - current.gatheringStartedAt);
       // Send first: the other tab waits for this, the tables here do not.
       const sentAt = localNow();
-      const relayed = !drop && state.experiments.trickle && socket ? signaling.sendCandidate(socket, { candidate: candidateMessage(candidate) }) : undefined;
+      const waiting = current.peerId === undefined;
+      const relayed = !drop && !waiting && state.experiments.trickle && socket ? signaling.sendCandidate(socket, { candidate: candidateMessage(candidate) }) : undefined;
       const url = (candidate as RTCIceCandidate & { url?: string }).url ?? (event as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? undefined;
-      const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs, sent: !drop, source: "trickle" });
+      const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs, sent: !drop, source: waiting ? "sdp" : "trickle" });
       if (row) state.candidates = upsertRow(state.candidates, row);
       const where = row ? `${row.protocol} ${hostPort(row.address, row.port)}` : "";
       if (drop) {
@@ -451,7 +531,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         return;
       }
       if (!relayed) {
-        record("candidate", `gathered ${type} ${where}`);
+        // While waiting, the offer on show grows with each candidate, as the one sent later will.
+        if (waiting && pc.localDescription) state.localSdp = filterSdpCandidates(pc.localDescription.sdp, state.experiments);
+        record("candidate", `gathered ${type} ${where}${waiting ? " (goes out in the offer)" : ""}`);
         return;
       }
       relayed.then(
@@ -500,7 +582,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       state.remoteStream = event.streams[0] ?? new MediaStream([event.track]);
       record("media", `remote ${event.track.kind} track`);
     });
-    pc.addEventListener("datachannel", (event: RTCDataChannelEvent) => setupChannel(current, event.channel));
 
     const timer = setInterval(() => void pollStats(current).catch(() => undefined), STATS_INTERVAL_MS);
     current.stopStats = () => clearInterval(timer);
@@ -516,22 +597,24 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.candidates = [];
     state.pairs = { pairs: [], selected: undefined, role: undefined };
     state.why = "";
-    setStatus("negotiating", "A second peer is here: exchanging offer, answer and candidates through the server…");
+    if (peerId !== undefined) setStatus("negotiating", "A second peer is here: exchanging offer, answer and candidates through the server…");
+    else changed();
     if (state.localStream) for (const track of state.localStream.getTracks()) pc.addTrack(track, state.localStream);
-    // The newcomer opens the data channel and makes the offer at once, and the peer that waited
-    // answers (no glare in the common case). Adding the channel would also fire
-    // negotiationneeded, but only as a task queued behind everything else this tab does on
-    // arrival; once the offer is under way that event does not fire (WebRTC 1.0, "updating the
-    // negotiation-needed flag").
+    // The tab that waited opens the data channel and makes the offer, and the newcomer answers
+    // (no glare in the common case). It does so at once rather than on negotiationneeded, which
+    // would queue behind everything else the tab is doing; once the offer is under way that event
+    // does not fire (WebRTC 1.0, "updating the negotiation-needed flag").
     // Later changes (camera on or off, ICE restart) go through negotiationneeded as usual.
     if (initiator) {
-      setupChannel(current, pc.createDataChannel("chat"));
+      setupChannel(current, pc.createDataChannel("chat", CHAT_CHANNEL));
       void makeOffer();
     }
     return current;
   }
 
   function closePeer(): void {
+    clearTimeout(refreshTimer);
+    refreshTimer = undefined;
     const current = peer;
     peer = undefined;
     if (!current) return;
@@ -546,20 +629,64 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
   /**
    * The first RTCPeerConnection in a fresh tab starts the browser's WebRTC machinery (threads,
-   * network list, certificate). Doing that once while the page waits to join, instead of after
-   * the second peer arrives, takes it off the critical path of the connection being timed.
+   * network list, certificate), and the first offer and answer applied run code the page has
+   * never run. Doing that once while the page loads (two connections in this page negotiate with
+   * each other, without ICE servers and without exchanging candidates, so nothing connects or
+   * leaves the machine), instead of after the second peer arrives, takes it off the critical
+   * path of the connection being timed.
    */
+  function rtcConfiguration(config: IceConfig | undefined): RTCConfiguration {
+    const iceServers: RTCIceServer[] = (config?.iceServers ?? []).map((s) => ({
+      urls: s.urls,
+      ...(s.username !== undefined ? { username: s.username } : {}),
+      ...(s.credential !== undefined ? { credential: s.credential } : {}),
+    }));
+    return { iceServers, iceTransportPolicy: state.experiments.relayOnly ? "relay" : "all" };
+  }
+
+  /**
+   * One connection built ahead of time, while the page loads, with the page's ICE servers: in a
+   * fresh tab the constructor takes a few milliseconds, and a tab that arrives second needs its
+   * connection the moment the server says the other tab is there. Nothing runs on it until then.
+   */
+  let spare: { pc: RTCPeerConnection; config: IceConfig; relayOnly: boolean } | undefined;
+  function makeSpare(config: IceConfig): void {
+    if (spare || peer) return;
+    try {
+      spare = { pc: new RTCPeerConnection({ ...rtcConfiguration(config), iceCandidatePoolSize: 1 }), config, relayOnly: state.experiments.relayOnly };
+    } catch {
+      // No WebRTC here: the real attempt will report it.
+    }
+  }
+  /** The spare, if it was built with these ICE servers and the current policy (closed otherwise). */
+  function takeSpare(config: IceConfig | undefined): RTCPeerConnection | undefined {
+    const taken = spare;
+    spare = undefined;
+    if (taken && taken.config === config && taken.relayOnly === state.experiments.relayOnly) return taken.pc;
+    taken?.pc.close();
+    return undefined;
+  }
+
   let warmedUp = false;
   function warmUpWebRtc(): void {
     if (warmedUp) return;
     warmedUp = true;
     try {
-      const pc = new RTCPeerConnection();
-      pc.createDataChannel("warm-up");
-      void pc
-        .createOffer()
+      const a = new RTCPeerConnection();
+      const b = new RTCPeerConnection();
+      a.createDataChannel("warm-up", CHAT_CHANNEL);
+      const negotiate = async (): Promise<void> => {
+        await a.setLocalDescription();
+        await b.setRemoteDescription(a.localDescription as RTCSessionDescription);
+        await b.setLocalDescription();
+        await a.setRemoteDescription(b.localDescription as RTCSessionDescription);
+      };
+      void negotiate()
         .catch(() => undefined)
-        .finally(() => pc.close());
+        .finally(() => {
+          a.close();
+          b.close();
+        });
     } catch {
       // No WebRTC here: the real attempt will report it.
     }
@@ -567,6 +694,41 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
   function errorText(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
+  }
+
+  /**
+   * A tab alone in its room does its half of the work before anyone arrives: it creates the
+   * connection and the data channel, makes the offer and gathers its candidates (all of them:
+   * host, server-reflexive, relay), and shows them. When a peer joins, the finished offer goes out
+   * at once with the candidates inside, so only the answer is left between the two tabs and a
+   * direct connection. Before the TURN credentials in it age, the prepared connection is
+   * replaced by a fresh one.
+   */
+  function prepareWhileWaiting(): void {
+    closePeer();
+    const prepared = createPeer(undefined, true);
+    peerPromise = prepared;
+    void prepared.then((current) => {
+      if (!current || current !== peer || current.expiresAt === undefined) return;
+      // At least 10 s apart, whatever the clocks say, so a bad expiry cannot loop.
+      const delay = Math.max(10_000, msUntilAging(iceConfigFetchedAt, current.expiresAt, now()));
+      refreshTimer = setTimeout(() => {
+        if (peer === current && current.peerId === undefined) prepareWhileWaiting();
+      }, delay);
+    });
+  }
+
+  /** The other tab arrived: send the prepared offer, or (if there is none to use) make one now. */
+  async function offerTo(peerId: string): Promise<Peer | undefined> {
+    const current = await peerPromise;
+    const usable = current !== undefined && current === peer && current.peerId === undefined && !(current.expiresAt !== undefined && credentialsAging(iceConfigFetchedAt, current.expiresAt, now()));
+    if (usable) {
+      clearTimeout(refreshTimer);
+      current.adopt(peerId);
+      return current;
+    }
+    closePeer();
+    return createPeer(peerId, true);
   }
 
   async function doJoin(roomId: string | undefined): Promise<void> {
@@ -592,11 +754,12 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (result.peer) startRun("connect"); // first, so that the record below already holds the page's frames back
     record("join", `joined room as ${result.role} peer`);
     if (result.peer) {
-      const peerId = result.peer.peerId;
-      peerPromise = createPeer(peerId, true);
+      // The tab already here makes the offer (usually prepared before this tab arrived); this one answers.
+      peerPromise = createPeer(result.peer.peerId, false);
       await peerPromise;
     } else {
-      setStatus("waiting", "Waiting for a second peer: open the link below in another tab or on another device.");
+      setStatus("waiting", "Waiting for a second peer: open the link below in another tab or on another device. Meanwhile this tab has made its offer and gathered its candidates (below); they go to the other tab the moment it arrives.");
+      prepareWhileWaiting();
     }
   }
 
@@ -641,18 +804,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       socket.on("connect", () => {
         state.signalingConnected = true;
         if (!socket) return;
-        iceConfigPromise = signaling.iceConfig(socket).then(
-          (config) => {
-            state.iceServerUrls = config.iceServers.flatMap((s) => s.urls);
-            state.turnMode = config.turn.mode;
-            changed();
-            return config;
-          },
-          (error: unknown) => {
-            record("error", `no ICE servers: ${errorText(error)}`);
-            return undefined;
-          },
-        );
+        fetchIceConfig();
         // After a dropped signaling connection the server has already removed us from the room.
         const room = joinedOnce ? state.roomId : params.room;
         if (joinedOnce) closePeer();
@@ -675,17 +827,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         setStatus(state.phase, state.status, "Lost the connection to the signaling server; reconnecting. An established peer connection keeps working without it.");
       });
       socket.on("peer:joined", (event) => {
-        closePeer();
         startRun("connect"); // before the record below, so that it already holds the page's frames back
         record("peer", "peer joined");
-        peerPromise = createPeer(event.peerId, false);
+        peerPromise = offerTo(event.peerId);
       });
       socket.on("peer:left", (event) => {
         if (peer && peer.peerId !== event.peerId) return;
         record("peer", event.reason === "left" ? "peer left" : "peer disconnected");
-        closePeer();
         state.chat = [...state.chat, { from: "system", text: "The other peer left." }];
         setStatus("peer-left", "The other peer left. This room stays open: a new peer can join with the same link.");
+        prepareWhileWaiting();
       });
       socket.on("signal:description", onDescription);
       socket.on("signal:candidate", onCandidate);
