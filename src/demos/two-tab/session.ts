@@ -112,6 +112,8 @@ function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
 }
 
 const STATS_INTERVAL_MS = 1000;
+/** The longest a page waits for its WebRTC warm-up before it joins its room anyway. */
+const WARM_UP_LIMIT_MS = 1000;
 
 /**
  * The chat channel is negotiated by the application (WebRTC 1.0 §6.2, `negotiated: true`): both
@@ -463,10 +465,12 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
             // The answering tab's half of the chat channel (see CHAT_CHANNEL). Made now, while an
             // offer is applied, it needs no negotiation of its own.
             if (description.type === "offer" && !current.channel) setupChannel(current, pc.createDataChannel("chat", CHAT_CHANNEL));
+            // The browser makes and applies the answer off this thread; the tables are filled meanwhile.
+            const answered = description.type === "offer" ? pc.setLocalDescription() : undefined;
             state.remoteSdp = description.sdp;
             if (description.sdp) addRemoteCandidatesFromSdp(description.sdp);
-            if (description.type === "offer") {
-              await pc.setLocalDescription();
+            if (answered) {
+              await answered;
               if (!state.experiments.trickle) await waitForGathering(pc);
               await relayDescription(pc.localDescription);
             }
@@ -627,14 +631,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.remoteStream = undefined;
   }
 
-  /**
-   * The first RTCPeerConnection in a fresh tab starts the browser's WebRTC machinery (threads,
-   * network list, certificate), and the first offer and answer applied run code the page has
-   * never run. Doing that once while the page loads (two connections in this page negotiate with
-   * each other, without ICE servers and without exchanging candidates, so nothing connects or
-   * leaves the machine), instead of after the second peer arrives, takes it off the critical
-   * path of the connection being timed.
-   */
   function rtcConfiguration(config: IceConfig | undefined): RTCConfiguration {
     const iceServers: RTCIceServer[] = (config?.iceServers ?? []).map((s) => ({
       urls: s.urls,
@@ -667,29 +663,48 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     return undefined;
   }
 
-  let warmedUp = false;
-  function warmUpWebRtc(): void {
-    if (warmedUp) return;
-    warmedUp = true;
-    try {
-      const a = new RTCPeerConnection();
-      const b = new RTCPeerConnection();
-      a.createDataChannel("warm-up", CHAT_CHANNEL);
-      const negotiate = async (): Promise<void> => {
-        await a.setLocalDescription();
-        await b.setRemoteDescription(a.localDescription as RTCSessionDescription);
-        await b.setLocalDescription();
-        await a.setRemoteDescription(b.localDescription as RTCSessionDescription);
+  /**
+   * The first connection in a fresh tab pays for starting the browser's WebRTC machinery: threads,
+   * the network list, a certificate, and the first run of the SDP, ICE, DTLS and SCTP code. Paid
+   * after the second peer arrives, that doubled the time to connect. So while the page loads, two
+   * throwaway connections in this page connect to each other (no ICE servers: only this machine's
+   * own addresses, so nothing leaves the machine) and close once their data channel opens. The
+   * tab joins its room after that (at most WARM_UP_LIMIT_MS later).
+   */
+  let warmUp: Promise<void> | undefined;
+  function warmUpWebRtc(): Promise<void> {
+    warmUp ??= new Promise<void>((done) => {
+      let a: RTCPeerConnection | undefined;
+      let b: RTCPeerConnection | undefined;
+      const finish = (): void => {
+        clearTimeout(limit);
+        a?.close();
+        b?.close();
+        done();
       };
-      void negotiate()
-        .catch(() => undefined)
-        .finally(() => {
-          a.close();
-          b.close();
-        });
-    } catch {
-      // No WebRTC here: the real attempt will report it.
-    }
+      const limit = setTimeout(finish, WARM_UP_LIMIT_MS);
+      try {
+        const offerer = new RTCPeerConnection();
+        const answerer = new RTCPeerConnection();
+        a = offerer;
+        b = answerer;
+        offerer.onicecandidate = (event) => void answerer.addIceCandidate(event.candidate ?? undefined).catch(() => undefined);
+        answerer.onicecandidate = (event) => void offerer.addIceCandidate(event.candidate ?? undefined).catch(() => undefined);
+        offerer.createDataChannel("warm-up", CHAT_CHANNEL).addEventListener("open", finish);
+        answerer.createDataChannel("warm-up", CHAT_CHANNEL);
+        const negotiate = async (): Promise<void> => {
+          await offerer.setLocalDescription();
+          await answerer.setRemoteDescription(offerer.localDescription as RTCSessionDescription);
+          await answerer.setLocalDescription();
+          await offerer.setRemoteDescription(answerer.localDescription as RTCSessionDescription);
+        };
+        negotiate().catch(finish);
+      } catch {
+        // No WebRTC here: the real attempt will report it.
+        finish();
+      }
+    });
+    return warmUp;
   }
 
   function errorText(error: unknown): string {
@@ -781,15 +796,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
           ...(c.usernameFragment !== undefined ? { usernameFragment: c.usernameFragment } : {}),
         }
       : null;
+    // To the peer connection first, as with descriptions; then the table and the timeline.
+    void peerPromise.then((current) => {
+      if (current && current.peerId === message.from && peer === current) void current.handle({ candidate: init });
+    });
     const line = c?.candidate ?? "";
     const type = line === "" ? "end-of-candidates" : `candidate (${candidateTypeOf(line) ?? "?"})`;
     if (line !== "") {
       const row = candidateRow("remote", line, { source: "trickle", atMs: currentRun ? Math.round(now() - currentRun.startedAt) : undefined });
       if (row) state.candidates = upsertRow(state.candidates, row);
     }
-    void peerPromise.then((current) => {
-      if (current && current.peerId === message.from && peer === current) void current.handle({ candidate: init });
-    });
     record("signal", type, { message: { direction: "received", type, size: message.size } });
   }
 
@@ -811,9 +827,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         // The socket connects (and fetches ICE servers) while the page loads, but the tab joins
         // the room, and so starts negotiating, only once the page has loaded: negotiating while
         // the page still lays itself out made every step wait for this tab's main thread.
-        warmUpWebRtc();
+        const warmedUp = warmUpWebRtc();
         const go = (): void => void doJoin(room);
-        const whenIdle = (): void => void requestIdleCallback(go, { timeout: 300 });
+        const whenIdle = (): void => void warmedUp.then(() => requestIdleCallback(go, { timeout: 300 }));
         if (document.readyState === "complete") whenIdle();
         else window.addEventListener("load", whenIdle, { once: true });
       });
