@@ -77,9 +77,14 @@ describe("two-tab demo", () => {
       // The selected pair's row in the pairs table stands out (styles reach script-drawn rows).
       const row = page.locator("tr[aria-current=true]");
       await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-      const look = await row.evaluate((tr) => ({ weight: getComputedStyle(tr).fontWeight, background: getComputedStyle(tr).backgroundColor }));
-      expect(look.weight).toBe("600");
-      expect(look.background).not.toBe("rgba(0, 0, 0, 0)");
+      // Found and measured in one step: the table is redrawn with each stats refresh, and a row
+      // replaced between finding and measuring it has no computed style.
+      const look = await page.evaluate(() => {
+        const tr = document.querySelector("tr[aria-current=true]");
+        return tr ? { weight: getComputedStyle(tr).fontWeight, background: getComputedStyle(tr).backgroundColor } : undefined;
+      });
+      expect(look?.weight).toBe("600");
+      expect(look?.background).not.toBe("rgba(0, 0, 0, 0)");
       // The timeline from both tabs is drawn as a Mermaid diagram once it is on screen.
       await page.getByTestId("timeline-diagram").scrollIntoViewIfNeeded();
       await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 10_000 }).toBe(1);
