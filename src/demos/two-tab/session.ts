@@ -829,7 +829,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       prepared = await preparedPeer();
     }
     if (!prepared) return undefined;
-    await gathered(prepared.pc, OFFER_GATHERING_LIMIT_MS);
+    // Without trickle nothing can follow the offer: it waits for every candidate.
+    if (state.experiments.trickle) await gathered(prepared.pc, OFFER_GATHERING_LIMIT_MS);
+    else await waitForGathering(prepared.pc);
     // Gathering's last events keep the page busy for a moment: join once it is quiet again.
     await new Promise((done) => requestIdleCallback(done, { timeout: 100 }));
     const offer = prepared === peer ? prepared.offerForJoin() : undefined;
