@@ -919,6 +919,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       socket.on("connect", () => {
         state.signalingConnected = true;
         if (!socket) return;
+        if (state.phase === "connecting") {
+          setStatus("connecting", params.room === undefined ? "Connected to the signaling server: creating a room…" : "Connected to the signaling server: this tab makes its offer, then joins the room…");
+        }
         fetchIceConfig();
         // After a dropped signaling connection the server has already removed us from the room.
         const room = joinedOnce ? state.roomId : params.room;
