@@ -182,7 +182,10 @@ describe("two-tab demo", () => {
     const { room } = await connectedPair();
     const third = await openDemo(`?room=${room}`);
     await expect.poll(() => third.page.getByTestId("demo-error").textContent(), { timeout: 10_000 }).toContain("already has two peers");
-    expect(await third.page.getByTestId("connection-state").textContent()).toBe("new");
+    // The offer it made for the join went nowhere: its connection (and TURN allocation) is released.
+    await expect.poll(() => third.page.getByTestId("connection-state").textContent()).toBe("closed");
+    expect(await third.page.locator("[data-side=local][data-candidate-type]").count()).toBe(0);
+    expect(await third.page.getByTestId("local-sdp").textContent()).toContain("No description yet.");
   });
 
   it("tells the remaining tab at once when the other tab closes, and takes a new peer", async () => {

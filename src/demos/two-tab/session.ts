@@ -853,6 +853,11 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         setStatus("error", "Could not join the room", errorText(error));
       }
       record("error", `join refused: ${errorText(error)}`);
+      // The offer made for this join has nobody to go to: release its connection (and TURN allocation).
+      closePeer();
+      state.localSdp = undefined;
+      state.candidates = [];
+      changed();
       return;
     }
     noteSync(sentAt, result.serverTime);
