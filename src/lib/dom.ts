@@ -34,3 +34,50 @@ export function part<T extends Element = HTMLElement>(root: ParentNode, name: st
   if (!found) throw new Error(`missing [data-part="${name}"]`);
   return found;
 }
+
+export interface KeyedRow {
+  /** Identifies the row across redraws (a candidate pair's stats ID, say). */
+  key: string;
+  attributes: Record<string, string | undefined>;
+  cells: readonly { text: string; class?: string | undefined }[];
+}
+
+/**
+ * Brings a table body up to date row by row, keyed, instead of replacing it: rows that stay are
+ * the same elements with only changed text rewritten, so a table refreshed every second does not
+ * lose a screen reader's or a selection's place in it. `empty` is drawn when there are no rows.
+ */
+export function updateRows(body: HTMLTableSectionElement, rows: readonly KeyedRow[], empty: () => Node): void {
+  const doc = body.ownerDocument;
+  if (rows.length === 0) {
+    if (body.querySelector("tr[data-key]") || body.children.length === 0) body.replaceChildren(empty());
+    return;
+  }
+  const existing = new Map<string, HTMLTableRowElement>();
+  for (const tr of body.querySelectorAll<HTMLTableRowElement>(":scope > tr")) {
+    const key = tr.dataset["key"];
+    if (key === undefined) tr.remove();
+    else existing.set(key, tr);
+  }
+  rows.forEach((row, index) => {
+    let tr = existing.get(row.key);
+    existing.delete(row.key);
+    if (!tr) {
+      tr = doc.createElement("tr");
+      tr.dataset["key"] = row.key;
+    }
+    for (const [name, value] of Object.entries(row.attributes)) {
+      if (value === undefined) tr.removeAttribute(name);
+      else if (tr.getAttribute(name) !== value) tr.setAttribute(name, value);
+    }
+    while (tr.cells.length > row.cells.length) tr.deleteCell(-1);
+    row.cells.forEach((cell, i) => {
+      const td = tr.cells[i] ?? tr.appendChild(doc.createElement("td"));
+      if (td.textContent !== cell.text) td.textContent = cell.text;
+      if (cell.class === undefined) td.removeAttribute("class");
+      else if (td.className !== cell.class) td.className = cell.class;
+    });
+    if (body.children[index] !== tr) body.insertBefore(tr, body.children[index] ?? null);
+  });
+  for (const stale of existing.values()) stale.remove();
+}

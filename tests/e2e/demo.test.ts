@@ -85,6 +85,11 @@ describe("two-tab demo", () => {
       });
       expect(look?.weight).toBe("600");
       expect(look?.background).not.toBe("rgba(0, 0, 0, 0)");
+      // Rows are updated in place: after a stats refresh (every second) it is the same element,
+      // so a screen reader's or a selection's place in the table survives.
+      const handle = await row.elementHandle();
+      await page.waitForTimeout(1500);
+      expect(await handle?.evaluate((tr) => tr.isConnected)).toBe(true);
       // The timeline from both tabs is drawn as a Mermaid diagram once it is on screen.
       await page.getByTestId("timeline-diagram").scrollIntoViewIfNeeded();
       await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 10_000 }).toBe(1);

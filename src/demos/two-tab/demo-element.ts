@@ -9,7 +9,7 @@ import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
 import { CANDIDATE_EXTRA_COLUMNS, hostPort, type CandidateRow } from "./candidates.ts";
 import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "../../components/candidates/rows.ts";
 import { renderCandidateRows } from "../../components/candidates/render.ts";
-import { el, part, replaceChildren } from "../../lib/dom.ts";
+import { el, part, replaceChildren, updateRows, type KeyedRow } from "../../lib/dom.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
 import { parseDemoParams } from "./params.ts";
@@ -190,22 +190,24 @@ export class TwoTabDemoElement extends HTMLElement {
     else box.removeAttribute("data-remote-type");
     part(this, "why").textContent = state.why || "No pair selected yet.";
     part(this, "role-note").textContent = state.pairs.role ? `This tab is the ${state.pairs.role} agent.` : "";
-    const rows = state.pairs.pairs.map((p) =>
-      el(
-        "tr",
-        { class: p.selected ? "selected" : undefined, "aria-current": p.selected ? "true" : undefined },
-        el("td", {}, `${p.local.type} ${hostPort(p.local.address, p.local.port)}`),
-        el("td", {}, `${p.remote.type} ${hostPort(p.remote.address, p.remote.port)}`),
-        el("td", {}, p.state),
-        el("td", {}, p.nominated ? "yes" : "no"),
-        el("td", { class: "num" }, p.priority?.toString() ?? "?"),
-        el("td", { class: "num" }, `${p.requestsSent}/${p.responsesReceived}`),
-        el("td", { class: "num" }, `${p.requestsReceived}/${p.responsesSent}`),
-        el("td", { class: "num" }, p.rttMs === undefined ? "—" : p.rttMs.toFixed(1)),
-        el("td", { class: "num" }, `${p.bytesSent}/${p.bytesReceived}`),
-      ),
-    );
-    replaceChildren(part(this, "pairs"), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 9 }, "No pairs yet."))]));
+    const num = "num";
+    const rows: KeyedRow[] = state.pairs.pairs.map((p) => ({
+      key: p.id,
+      attributes: { class: p.selected ? "selected" : undefined, "aria-current": p.selected ? "true" : undefined },
+      cells: [
+        { text: `${p.local.type} ${hostPort(p.local.address, p.local.port)}` },
+        { text: `${p.remote.type} ${hostPort(p.remote.address, p.remote.port)}` },
+        { text: p.state },
+        { text: p.nominated ? "yes" : "no" },
+        { text: p.priority?.toString() ?? "?", class: num },
+        { text: `${p.requestsSent}/${p.responsesReceived}`, class: num },
+        { text: `${p.requestsReceived}/${p.responsesSent}`, class: num },
+        { text: p.rttMs === undefined ? "—" : p.rttMs.toFixed(1), class: num },
+        { text: `${p.bytesSent}/${p.bytesReceived}`, class: num },
+      ],
+    }));
+    // Updated in place: the table refreshes every second while someone may be reading it.
+    updateRows(part<HTMLTableSectionElement>(this, "pairs"), rows, () => el("tr", {}, el("td", { colspan: 9 }, "No pairs yet.")));
   }
 
   /** The shared table's columns (src/components/candidates/), plus where the row came from and its SDP line. */
