@@ -39,7 +39,11 @@ export function gatherSession(options: SessionRunOptions): SessionRun {
     timeoutMs,
     onCandidate: (c) => update(addCandidate(state, c)),
     onError: (e) => update(addError(state, e)),
-    onState: (s, atMs) => update(setGatheringState(state, s, atMs)),
+    // "complete" is shown once the stats have filled in what the events left out (below), so
+    // nothing on the page changes after it says gathering is over.
+    onState: (s, atMs) => {
+      if (s !== "complete") update(setGatheringState(state, s, atMs));
+    },
   });
   const done = run.done.then((result) => {
     run.close();
