@@ -81,3 +81,26 @@ export function updateRows(body: HTMLTableSectionElement, rows: readonly KeyedRo
   });
   for (const stale of existing.values()) stale.remove();
 }
+
+/**
+ * Puts `next` in `parent` in that order, but where a current child has the same data-key and is
+ * equal to its replacement (same attributes, same content), keeps the current element. Suits
+ * rows that rarely change but are redrawn often: focus and a screen reader's place survive.
+ */
+export function keepUnchanged(parent: Element, next: readonly Element[]): void {
+  const current = new Map<string, Element>();
+  for (const child of parent.children) {
+    const key = child.getAttribute("data-key");
+    if (key !== null) current.set(key, child);
+  }
+  const wanted = next.map((element) => {
+    const key = element.getAttribute("data-key");
+    const old = key === null ? undefined : current.get(key);
+    return old?.isEqualNode(element) ? old : element;
+  });
+  const keep = new Set(wanted);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  wanted.forEach((element, index) => {
+    if (parent.children[index] !== element) parent.insertBefore(element, parent.children[index] ?? null);
+  });
+}

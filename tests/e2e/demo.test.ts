@@ -88,8 +88,14 @@ describe("two-tab demo", () => {
       // Rows are updated in place: after a stats refresh (every second) it is the same element,
       // so a screen reader's or a selection's place in the table survives.
       const handle = await row.elementHandle();
+      // An SDP line's link moves focus to its candidate's row; the focus stays there through the
+      // redraws that follow (unchanged rows are not replaced).
+      await page.locator("[data-testid=local-sdp] a[data-jump]").first().evaluate((a: HTMLAnchorElement) => a.click()); // inside a folded section
+      const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+      expect(focused).toMatch(/^local-/u);
       await page.waitForTimeout(1500);
       expect(await handle?.evaluate((tr) => tr.isConnected)).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.id ?? "")).toBe(focused);
       // The timeline from both tabs is drawn as a Mermaid diagram once it is on screen.
       await page.getByTestId("timeline-diagram").scrollIntoViewIfNeeded();
       await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 10_000 }).toBe(1);

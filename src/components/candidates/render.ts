@@ -3,7 +3,7 @@
  * data-candidate-type and data-side (the acceptance-test contract) and its priority in three cells.
  */
 import { candidateCells, typeName, type CandidateTableRow } from "./rows.ts";
-import { el } from "../../lib/dom.ts";
+import { el, keepUnchanged } from "../../lib/dom.ts";
 
 const PRIORITY_PARTS = ["type-preference", "local-preference", "component-id"] as const;
 
@@ -25,11 +25,14 @@ export function renderCandidateRows(
     tbody.replaceChildren(el("tr", {}, el("td", { colspan: String(columnCount) }, emptyText)));
     return;
   }
-  tbody.replaceChildren(
-    ...rows.map((row, index) => {
+  // Rows that did not change stay the same elements: the page redraws while someone may be
+  // reading the table, or have moved focus to a row (the demo's SDP-to-row links).
+  keepUnchanged(
+    tbody,
+    rows.map((row, index) => {
       const cells = candidateCells(row);
       const extra = extras?.(row, index) ?? {};
-      const tr = el("tr", { ...extra.attributes, "data-candidate-type": row.type, "data-side": side, "data-testid": "candidate-row", "data-priority": String(row.parsed.priority) });
+      const tr = el("tr", { ...extra.attributes, "data-key": `${side} ${row.raw}`, "data-candidate-type": row.type, "data-side": side, "data-testid": "candidate-row", "data-priority": String(row.parsed.priority) });
       cells.forEach((text, i) => {
         const attrs: Record<string, string> = {};
         if (i === 1) attrs["title"] = typeName(row.type);

@@ -1,6 +1,6 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { updateRows, type KeyedRow } from "../../../src/lib/dom.ts";
+import { keepUnchanged, updateRows, type KeyedRow } from "../../../src/lib/dom.ts";
 
 function table(): HTMLTableSectionElement {
   const { document } = new JSDOM("<table><tbody><tr><td>Loading…</td></tr></tbody></table>").window;
@@ -61,5 +61,25 @@ describe("updateRows: a table body kept up to date row by row", () => {
     const placeholder = body.rows[0];
     updateRows(body, [], empty(body));
     expect(body.rows[0]).toBe(placeholder);
+  });
+});
+
+describe("keepUnchanged: redraws that leave unchanged rows alone", () => {
+  const { document } = new JSDOM("<table><tbody></tbody></table>").window;
+  const body = document.querySelector("tbody") as HTMLTableSectionElement;
+  const tr = (key: string, text: string): HTMLTableRowElement => {
+    const row = document.createElement("tr");
+    row.setAttribute("data-key", key);
+    row.innerHTML = `<td>${text}</td>`;
+    return row;
+  };
+
+  it("keeps an equal row, replaces a changed one, and follows the new order", () => {
+    keepUnchanged(body, [tr("a", "1"), tr("b", "2"), tr("c", "3")]);
+    const [a, b] = [body.rows[0], body.rows[1]];
+    keepUnchanged(body, [tr("b", "2"), tr("a", "changed"), tr("d", "4")]);
+    expect([...body.rows].map((r) => `${r.dataset["key"]}=${r.textContent}`)).toEqual(["b=2", "a=changed", "d=4"]);
+    expect(body.rows[0]).toBe(b);
+    expect(body.rows[1]).not.toBe(a);
   });
 });
