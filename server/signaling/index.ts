@@ -186,24 +186,8 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       }
       const serverTime = clock();
       const { member, other } = outcome;
-      const offer = parsed.data.offer;
-      const offerRelayed = other && offer ? { size: payloadSize(offer) } : undefined;
-      if (other) {
-        io.to(other.socketId).emit("peer:joined", {
-          peerId: member.peerId,
-          role: member.role,
-          serverTime,
-          ...(offer && offerRelayed ? { offer: { description: offer, size: offerRelayed.size } } : {}),
-        });
-      }
-      const result = {
-        roomId,
-        peerId,
-        role: member.role,
-        peer: other ? { peerId: other.peerId, role: other.role } : null,
-        serverTime,
-        ...(offerRelayed ? { offerRelayed } : {}),
-      };
+      if (other) io.to(other.socketId).emit("peer:joined", { peerId: member.peerId, role: member.role, serverTime });
+      const result = { roomId, peerId, role: member.role, peer: other ? { peerId: other.peerId, role: other.role } : null, serverTime };
       if (reply) reply({ ok: true, ...result });
     });
 

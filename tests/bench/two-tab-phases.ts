@@ -40,9 +40,7 @@ export async function installPhaseMarks(context: BrowserContext): Promise<void> 
     window.RTCPeerConnection = Marked;
     // Descriptions crossing the signaling socket (socket.io's text frames name the event).
     const kindOf = (data: unknown): string | undefined =>
-      typeof data === "string" && (data.includes('"signal:description"') || data.includes('"room:join"') || data.includes('"peer:joined"'))
-        ? /"type":"(offer|answer)"/u.exec(data)?.[1]
-        : undefined;
+      typeof data === "string" && data.includes('"signal:description"') ? /"type":"(offer|answer)"/u.exec(data)?.[1] : undefined;
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket["send"]>[0]) {
       const kind = kindOf(data);
@@ -71,17 +69,17 @@ export interface Step {
 }
 
 /**
- * The connection's critical path, in order. The new tab made its offer before it joined and
- * sent it with room:join; the server hands it to the waiting tab with peer:joined, just before
- * it acknowledges the join.
+ * The connection's critical path, in order. The waiting tab prepared its connection and offer
+ * before the new tab arrived; it sends the offer when the server says a peer joined.
  */
 export const STEPS: readonly Step[] = [
-  { label: "offer sent with the join (new tab)", tab: "new", what: "offer sent" },
-  { label: "offer received (waiting tab)", tab: "waiting", what: "offer received" },
-  { label: "offer applied", tab: "waiting", what: "offer applied" },
-  { label: "answer sent", tab: "waiting", what: "answer sent" },
-  { label: "answer received (new tab)", tab: "new", what: "answer received" },
-  { label: "answer applied", tab: "new", what: "answer applied" },
+  { label: "offer sent (waiting tab)", tab: "waiting", what: "offer sent" },
+  { label: "RTCPeerConnection (new tab)", tab: "new", what: "pc created" },
+  { label: "offer received (new tab)", tab: "new", what: "offer received" },
+  { label: "offer applied", tab: "new", what: "offer applied" },
+  { label: "answer sent", tab: "new", what: "answer sent" },
+  { label: "answer received (waiting tab)", tab: "waiting", what: "answer received" },
+  { label: "answer applied", tab: "waiting", what: "answer applied" },
   { label: "ICE connected (new tab)", tab: "new", what: "ice connected" },
   { label: "DTLS connected", tab: "new", what: "connection connected" },
   { label: "data channel open", tab: "new", what: "channel open" },

@@ -104,10 +104,10 @@ describe("two-tab demo", () => {
     expect(errors.flat()).toEqual([]);
   });
 
-  it("a tab alone shows its candidates and offer while it waits; a newcomer's offer, candidates inside, comes with its join", async () => {
+  it("a tab alone prepares its offer and gathers its candidates; the newcomer receives them inside that offer", async () => {
     const first = await openDemo();
     const room = await roomOf(first.page);
-    // Nobody else is here, yet the page already shows its own candidates and an offer that holds them.
+    // Nobody else is here, yet the page already shows its own candidates and the offer that holds them.
     await expect.poll(async () => new Set((await candidateRows(first.page)).filter((r) => r.side === "local").map((r) => r.type)), { timeout: 10_000 }).toEqual(new Set(["host", "relay"]));
     const waitingOffer = (await first.page.getByTestId("local-sdp").textContent()) ?? "";
     expect(waitingOffer).toContain("a=setup:actpass");
@@ -118,19 +118,12 @@ describe("two-tab demo", () => {
 
     const second = await openDemo(`?room=${room}`);
     for (const page of [first.page, second.page]) await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
-    // The newcomer offered (its offer rode on room:join) and the tab that waited answered: it is
-    // the DTLS client (RFC 8842 §5.3).
-    await expect.poll(async () => (await first.page.getByTestId("remote-sdp").textContent()) ?? "", { timeout: 10_000 }).toContain("a=setup:actpass");
-    await expect.poll(async () => (await first.page.getByTestId("local-sdp").textContent()) ?? "").toContain("a=setup:active");
-    const steps = async (page: typeof first.page): Promise<string> => {
-      await page.getByTestId("timeline-list").evaluate((list) => list.closest("details")?.setAttribute("open", ""));
-      return (await page.getByTestId("timeline-list").textContent()) ?? "";
-    };
-    await expect.poll(() => steps(first.page)).toContain("offer (with room:join)");
-    await expect.poll(() => steps(second.page)).toContain("offer (with room:join)");
-    // The newcomer's candidates reached the other tab inside that offer, not as trickled messages.
-    await expect.poll(() => first.page.locator("[data-side=remote][data-candidate-type=relay]").count()).toBeGreaterThan(0);
-    expect(await first.page.locator("[data-side=remote][data-candidate-type=relay]").first().textContent()).toContain("received (sdp)");
+    // The tab that waited offered, the newcomer answered (it is the DTLS client: RFC 8842 §5.3).
+    await expect.poll(async () => (await second.page.getByTestId("remote-sdp").textContent()) ?? "", { timeout: 10_000 }).toContain("a=setup:actpass");
+    await expect.poll(async () => (await second.page.getByTestId("local-sdp").textContent()) ?? "").toContain("a=setup:active");
+    // The waiting tab's relay candidate reached the newcomer in the offer, not as a trickled message.
+    await expect.poll(() => second.page.locator("[data-side=remote][data-candidate-type=relay]").count()).toBeGreaterThan(0);
+    expect(await second.page.locator("[data-side=remote][data-candidate-type=relay]").first().textContent()).toContain("received (sdp)");
     expect([...first.errors, ...second.errors]).toEqual([]);
   });
 
@@ -193,8 +186,8 @@ describe("two-tab demo", () => {
     const { room } = await connectedPair();
     const third = await openDemo(`?room=${room}`);
     await expect.poll(() => third.page.getByTestId("demo-error").textContent(), { timeout: 10_000 }).toContain("already has two peers");
-    // The offer it made for the join went nowhere: its connection (and TURN allocation) is released.
-    await expect.poll(() => third.page.getByTestId("connection-state").textContent()).toBe("closed");
+    // It never gets a connection, and shows no candidates or description of its own.
+    expect(await third.page.getByTestId("connection-state").textContent()).toBe("new");
     expect(await third.page.locator("[data-side=local][data-candidate-type]").count()).toBe(0);
     expect(await third.page.getByTestId("local-sdp").textContent()).toContain("No description yet.");
   });

@@ -3,10 +3,6 @@
  * negotiated with the W3C "perfect negotiation" pattern, trickle ICE, a data channel for chat and
  * for sharing the timeline, optional camera/microphone, and getStats() polling for the pairs.
  * Everything observable goes into `state`; the page (demo-element.ts) only draws it.
- *
- * The order of a connection: the tab that arrives second made its offer while its page loaded
- * and sends it with its join; the tab that waited gets it with peer:joined and answers. Only the
- * answer and the trickled candidates cross the server after the newcomer's arrival.
  */
 import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import type { IceConfig } from "../../shared/ice-config.ts";
@@ -99,14 +95,8 @@ interface Peer {
   channel: RTCDataChannel | undefined;
   gatheringStartedAt: number;
   handle(message: { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null }): Promise<void>;
-  /**
-   * A prepared peer meets its other tab. Its offer (with every candidate gathered so far) goes out
-   * now, or, when it already went with this tab's join (`offerSent`), only the candidates
-   * gathered since then.
-   */
-  adopt(peerId: string, offerSent: boolean): void;
-  /** The offer to send with a join: the local description now, drop experiments applied. */
-  offerForJoin(): { type: "offer"; sdp: string } | undefined;
+  /** A prepared peer meets its other tab: its offer (and every candidate in it) goes out now. */
+  adopt(peerId: string): void;
   /** Unix time (ms) after which its TURN credentials, and so its relay candidate, may stop working. */
   expiresAt: number | undefined;
   stopStats(): void;
@@ -122,8 +112,6 @@ function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
 }
 
 const STATS_INTERVAL_MS = 1000;
-/** The longest a page joining a room waits for its candidates before it sends its offer anyway (the rest trickle). */
-const OFFER_GATHERING_LIMIT_MS = 500;
 /** The longest a page waits for its WebRTC warm-up before it joins its room anyway. */
 const WARM_UP_LIMIT_MS = 1000;
 
@@ -226,10 +214,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
   function setStatus(phase: Phase, status: string, error?: string): void {
     state.phase = phase;
-    if (phase === "error" || phase === "room-full" || phase === "peer-left") {
-      state.attemptInFlight = false;
-      closeRetiredWhenIdle();
-    }
+    if (phase === "error" || phase === "room-full" || phase === "peer-left") state.attemptInFlight = false;
     state.status = status;
     state.error = error;
     changed();
@@ -253,7 +238,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     currentRun[field] = Math.round(now() - currentRun.startedAt);
     state.runs = [...state.runs];
     if (field === "channelMs" || currentRun.kind === "ice-restart") state.attemptInFlight = false;
-    if (!state.attemptInFlight) closeRetiredWhenIdle();
   }
 
   async function relayDescription(description: RTCSessionDescription | null): Promise<void> {
@@ -279,13 +263,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       };
       pc.addEventListener("icegatheringstatechange", check);
     });
-  }
-
-  /** Until gathering is complete or `limitMs` has passed, whichever comes first. */
-  async function gathered(pc: RTCPeerConnection, limitMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([waitForGathering(pc), new Promise<void>((done) => (timer = setTimeout(done, limitMs)))]);
-    clearTimeout(timer);
   }
 
   function addRemoteCandidatesFromSdp(sdp: string): void {
@@ -435,8 +412,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     }
     const pc = takeSpare(config) ?? new RTCPeerConnection(rtcConfiguration(config));
     let makingOffer = false;
-    /** Candidates gathered while waiting, after the offer last sent with a join was taken. */
-    const unsent: RTCIceCandidate[] = [];
     let ignoreOffer = false;
     let isSettingRemoteAnswerPending = false;
     const polite = state.role === "polite";
@@ -452,23 +427,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       restart: undefined,
       expiresAt: config ? config.expiresAt * 1000 : undefined,
       stopStats: () => undefined,
-      offerForJoin() {
-        const local = pc.localDescription;
-        if (makingOffer || local?.type !== "offer") return undefined;
-        unsent.length = 0; // all in this snapshot
-        const sdp = filterSdpCandidates(local.sdp, state.experiments);
-        state.localSdp = sdp;
-        return { type: "offer", sdp };
-      },
-      adopt(id, offerSent) {
+      adopt(id) {
         current.peerId = id;
-        if (offerSent) {
-          setStatus("negotiating", "The other tab is here and has this tab's offer: its answer and candidates come back through the server…");
-          if (!state.experiments.trickle || !socket) return;
-          for (const candidate of unsent.splice(0)) void signaling.sendCandidate(socket, { candidate: candidateMessage(candidate) }).catch(() => undefined);
-          if (pc.iceGatheringState === "complete") void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
-          return;
-        }
         setStatus("negotiating", "A second peer is here: sending the offer this tab prepared, then the answer and candidates cross the server…");
         // makeOffer sends it itself once setLocalDescription is done.
         if (makingOffer) return;
@@ -577,7 +537,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (!relayed) {
         // While waiting, the offer on show grows with each candidate, as the one sent later will.
         if (waiting && pc.localDescription) state.localSdp = filterSdpCandidates(pc.localDescription.sdp, state.experiments);
-        if (waiting && !drop) unsent.push(candidate);
         record("candidate", `gathered ${type} ${where}${waiting ? " (goes out in the offer)" : ""}`);
         return;
       }
@@ -609,7 +568,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         setTimeout(() => {
           if (currentRun === run && state.attemptInFlight) {
             state.attemptInFlight = false;
-            closeRetiredWhenIdle();
             changed();
           }
         }, 1000);
@@ -646,9 +604,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (peerId !== undefined) setStatus("negotiating", "A second peer is here: exchanging offer, answer and candidates through the server…");
     else changed();
     if (state.localStream) for (const track of state.localStream.getTracks()) pc.addTrack(track, state.localStream);
-    // The offering side (a prepared offer, or a tab answering a join that brought none) opens
-    // the data channel and makes the offer, and the other answers (no glare in the common
-    // case). It does so at once rather than on negotiationneeded, which
+    // The tab that waited opens the data channel and makes the offer, and the newcomer answers
+    // (no glare in the common case). It does so at once rather than on negotiationneeded, which
     // would queue behind everything else the tab is doing; once the offer is under way that event
     // does not fire (WebRTC 1.0, "updating the negotiation-needed flag").
     // Later changes (camera on or off, ICE restart) go through negotiationneeded as usual.
@@ -659,32 +616,13 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     return current;
   }
 
-  /** Connections set aside during an attempt, closed once it is over (see closePeer). */
-  const retired: RTCPeerConnection[] = [];
-  function closeRetiredWhenIdle(): void {
-    if (retired.length === 0) return;
-    requestIdleCallback(() => {
-      if (state.attemptInFlight) return; // the next attempt's end closes them
-      for (const pc of retired.splice(0)) pc.close();
-    });
-  }
-
-  /**
-   * Forgets the current peer and closes its connection. `duringAttempt`: a connection is being
-   * made right now (a newcomer's offer is being answered); closing one blocks this tab's main
-   * thread for milliseconds, so that close waits until the attempt is over.
-   */
-  function closePeer(duringAttempt = false): void {
+  function closePeer(): void {
     clearTimeout(refreshTimer);
     refreshTimer = undefined;
     const current = peer;
     peer = undefined;
     if (!current) return;
     current.stopStats();
-    if (duringAttempt) {
-      retired.push(current.pc);
-      return;
-    }
     current.channel?.close();
     current.pc.close();
     state.attemptInFlight = false;
@@ -709,7 +647,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
    */
   let spare: { pc: RTCPeerConnection; config: IceConfig; relayOnly: boolean } | undefined;
   function makeSpare(config: IceConfig): void {
-    if (spare) return;
+    if (spare || peer) return;
     try {
       spare = { pc: new RTCPeerConnection({ ...rtcConfiguration(config), iceCandidatePoolSize: 1 }), config, relayOnly: state.experiments.relayOnly };
     } catch {
@@ -786,10 +724,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     const prepared = createPeer(undefined, true);
     peerPromise = prepared;
     void prepared.then((current) => {
-      if (!current || current !== peer) return;
-      // A connection ready for answering a newcomer's offer, candidates already pooled.
-      void iceConfigPromise.then((config) => config && makeSpare(config));
-      if (current.expiresAt === undefined) return;
+      if (!current || current !== peer || current.expiresAt === undefined) return;
       // At least 10 s apart, whatever the clocks say, so a bad expiry cannot loop.
       const delay = Math.max(10_000, msUntilAging(iceConfigFetchedAt, current.expiresAt, now()));
       refreshTimer = setTimeout(() => {
@@ -804,48 +739,19 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     const usable = current !== undefined && current === peer && current.peerId === undefined && !(current.expiresAt !== undefined && credentialsAging(iceConfigFetchedAt, current.expiresAt, now()));
     if (usable) {
       clearTimeout(refreshTimer);
-      current.adopt(peerId, false);
+      current.adopt(peerId);
       return current;
     }
-    closePeer(true);
+    closePeer();
     return createPeer(peerId, true);
-  }
-
-  /** The peer prepared while waiting, if that is what this tab has now. */
-  async function preparedPeer(): Promise<Peer | undefined> {
-    const current = await peerPromise;
-    return current !== undefined && current === peer && current.peerId === undefined ? current : undefined;
-  }
-
-  /**
-   * Joining a room that may hold a peer already: make the offer first (prepareWhileWaiting),
-   * give gathering a moment so the candidates travel inside it, and send it with the join. If
-   * somebody is there, the server hands it over with peer:joined and that tab answers at once.
-   */
-  async function offerForJoin(): Promise<{ prepared: Peer; offer: { type: "offer"; sdp: string } } | undefined> {
-    let prepared = await preparedPeer();
-    if (!prepared) {
-      prepareWhileWaiting();
-      prepared = await preparedPeer();
-    }
-    if (!prepared) return undefined;
-    // Without trickle nothing can follow the offer: it waits for every candidate.
-    if (state.experiments.trickle) await gathered(prepared.pc, OFFER_GATHERING_LIMIT_MS);
-    else await waitForGathering(prepared.pc);
-    // Gathering's last events keep the page busy for a moment: join once it is quiet again.
-    await new Promise((done) => requestIdleCallback(done, { timeout: 100 }));
-    const offer = prepared === peer ? prepared.offerForJoin() : undefined;
-    return offer ? { prepared, offer } : undefined;
   }
 
   async function doJoin(roomId: string | undefined): Promise<void> {
     if (!socket) return;
-    // A new room has nobody in it yet: no offer to send with that join.
-    const withOffer = roomId === undefined ? undefined : await offerForJoin();
     const sentAt = localNow();
     let result;
     try {
-      result = await signaling.join(socket, roomId, withOffer?.offer);
+      result = await signaling.join(socket, roomId);
     } catch (error) {
       if (error instanceof signaling.SignalingRefused && error.code === "room-full") {
         setStatus("room-full", "This room is full", "This room already has two peers. Open the demo without a room link to start a new room.");
@@ -853,7 +759,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         setStatus("error", "Could not join the room", errorText(error));
       }
       record("error", `join refused: ${errorText(error)}`);
-      // The offer made for this join has nobody to go to: release its connection (and TURN allocation).
+      // Nothing will connect from this tab: release the connection built ahead for it (its
+      // candidate pool holds a TURN allocation) and anything prepared.
+      spare?.pc.close();
+      spare = undefined;
       closePeer();
       state.localSdp = undefined;
       state.candidates = [];
@@ -867,18 +776,13 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.link = roomLink(location.origin, location.pathname, result.roomId, state.experiments.relayOnly ? "relay" : "all");
     if (result.peer) startRun("connect"); // first, so that the record below already holds the page's frames back
     record("join", `joined room as ${result.role} peer`);
-    if (result.peer && result.offerRelayed && withOffer && withOffer.prepared === peer) {
-      // The other tab has this tab's offer (it came with peer:joined) and is answering already.
-      withOffer.prepared.adopt(result.peer.peerId, true);
-      record("signal", "offer (with room:join)", { message: { direction: "sent", type: "offer (with room:join)", size: result.offerRelayed.size } });
-    } else if (result.peer) {
-      // No offer went with the join: the tab already here sends its own (prepared while it waited).
-      closePeer(true);
+    if (result.peer) {
+      // The tab already here makes the offer (usually prepared before this tab arrived); this one answers.
       peerPromise = createPeer(result.peer.peerId, false);
       await peerPromise;
     } else {
-      setStatus("waiting", "Waiting for a second peer: open the link below in another tab or on another device. Meanwhile this tab has made its offer and gathered its candidates (below), ready for the other tab.");
-      if (!(await preparedPeer())) prepareWhileWaiting();
+      setStatus("waiting", "Waiting for a second peer: open the link below in another tab or on another device. Meanwhile this tab has made its offer and gathered its candidates (below); they go to the other tab the moment it arrives.");
+      prepareWhileWaiting();
     }
   }
 
@@ -925,7 +829,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         state.signalingConnected = true;
         if (!socket) return;
         if (state.phase === "connecting") {
-          setStatus("connecting", params.room === undefined ? "Connected to the signaling server: creating a room…" : "Connected to the signaling server: this tab makes its offer, then joins the room…");
+          setStatus("connecting", params.room === undefined ? "Connected to the signaling server: creating a room…" : "Connected to the signaling server: warming up WebRTC, then joining the room…");
         }
         fetchIceConfig();
         // After a dropped signaling connection the server has already removed us from the room.
@@ -936,12 +840,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         // the page still lays itself out made every step wait for this tab's main thread.
         const warmedUp = warmUpWebRtc();
         const go = (): void => void doJoin(room);
-        const whenIdle = (): void =>
-          void warmedUp.then(() => {
-            // The offer for the join is made and gathers its candidates while the page settles.
-            if (room !== undefined) prepareWhileWaiting();
-            requestIdleCallback(go, { timeout: 300 });
-          });
+        const whenIdle = (): void => void warmedUp.then(() => requestIdleCallback(go, { timeout: 300 }));
         if (document.readyState === "complete") whenIdle();
         else window.addEventListener("load", whenIdle, { once: true });
       });
@@ -956,20 +855,6 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       });
       socket.on("peer:joined", (event) => {
         startRun("connect"); // before the record below, so that it already holds the page's frames back
-        const offer = event.offer;
-        if (offer) {
-          // The newcomer's offer came with it: answer it on a fresh connection. This tab's own
-          // prepared offer is not needed (it is only the fallback for joins without an offer).
-          closePeer(true);
-          const created = createPeer(event.peerId, false);
-          peerPromise = created;
-          void created.then((current) => {
-            if (current && peer === current) void current.handle({ description: offer.description });
-          });
-          record("peer", "peer joined, with its offer");
-          record("signal", "offer (with room:join)", { message: { direction: "received", type: "offer (with room:join)", size: offer.size } });
-          return;
-        }
         record("peer", "peer joined");
         peerPromise = offerTo(event.peerId);
       });

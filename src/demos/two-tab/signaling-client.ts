@@ -15,7 +15,6 @@ import type {
   DescriptionMessage,
   IceConfigResult,
   JoinResult,
-  OfferPayload,
   RelayResult,
   ServerToClientEvents,
 } from "../../shared/signaling/protocol.ts";
@@ -42,8 +41,8 @@ export function connectSignaling(): SignalingSocket {
   return io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionAttempts: 5, timeout: 8000 });
 }
 
-export async function join(socket: SignalingSocket, roomId: string | undefined, offer?: OfferPayload): Promise<JoinResult> {
-  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("room:join", { ...(roomId === undefined ? {} : { roomId }), ...(offer ? { offer } : {}) }));
+export async function join(socket: SignalingSocket, roomId: string | undefined): Promise<JoinResult> {
+  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("room:join", roomId === undefined ? {} : { roomId }));
 }
 
 export async function leave(socket: SignalingSocket): Promise<void> {

@@ -52,26 +52,14 @@ export function newRoomId(randomBytes: (size: number) => Uint8Array): string {
   return base64url(randomBytes(ROOM_ID_BYTES));
 }
 
-export const sessionDescriptionSchema = z.strictObject({
-  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
-  sdp: z.string().max(MAX_SDP_LENGTH),
-});
-
-export const offerSchema = z.strictObject({
-  type: z.literal("offer"),
-  sdp: z.string().max(MAX_SDP_LENGTH),
-});
-
 export const joinRequestSchema = z.strictObject({
   /** Omit to have the server create a new room. */
   roomId: roomIdSchema.optional(),
-  /**
-   * An offer made before joining. If another peer is already in the room, the server hands it
-   * over with peer:joined, so the answer can start the moment this peer arrives (as WHIP sends
-   * its offer in the request that opens the session). If the room is empty it is dropped: the
-   * server keeps no descriptions.
-   */
-  offer: offerSchema.optional(),
+});
+
+export const sessionDescriptionSchema = z.strictObject({
+  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  sdp: z.string().max(MAX_SDP_LENGTH),
 });
 
 export const iceCandidateSchema = z.strictObject({
@@ -86,7 +74,6 @@ export const descriptionMessageSchema = z.strictObject({ description: sessionDes
 export const candidateMessageSchema = z.strictObject({ candidate: iceCandidateSchema.nullable() });
 
 export type SessionDescriptionPayload = z.infer<typeof sessionDescriptionSchema>;
-export type OfferPayload = z.infer<typeof offerSchema>;
 export type IceCandidatePayload = z.infer<typeof iceCandidateSchema>;
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export type DescriptionMessage = z.infer<typeof descriptionMessageSchema>;
@@ -125,8 +112,6 @@ export interface JoinResult {
   role: Role;
   /** The peer already in the room, if any. */
   peer: { peerId: string; role: Role } | null;
-  /** Set when the join carried an offer and the server handed it to that peer (bytes relayed). */
-  offerRelayed?: { size: number };
   /** Server clock (ms since the epoch) when the join was accepted, to align both timelines. */
   serverTime: number;
 }
@@ -157,14 +142,6 @@ export interface RelayedCandidate {
   serverTime: number;
 }
 
-export interface PeerJoined {
-  peerId: string;
-  role: Role;
-  serverTime: number;
-  /** The newcomer's offer, if its join carried one: answer it. */
-  offer?: { description: OfferPayload; size: number };
-}
-
 export interface ClientToServerEvents {
   "room:join": (request: JoinRequest, ack: (result: Ack<JoinResult>) => void) => void;
   "room:leave": (ack: (result: Ack) => void) => void;
@@ -174,7 +151,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  "peer:joined": (event: PeerJoined) => void;
+  "peer:joined": (event: { peerId: string; role: Role; serverTime: number }) => void;
   "peer:left": (event: { peerId: string; reason: "left" | "disconnected"; serverTime: number }) => void;
   "room:full": (event: { roomId: string }) => void;
   "signal:description": (message: RelayedDescription) => void;

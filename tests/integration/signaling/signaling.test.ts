@@ -55,57 +55,6 @@ describe("rooms", () => {
     expect(second.peerId).not.toBe(first.peerId);
   });
 
-  it("hands an offer sent with the join to the peer already waiting, with peer:joined", async () => {
-    const h = await start();
-    const a = await h.client();
-    const b = await h.client();
-    const first = await joinOk(a);
-    const joined = next(a, "peer:joined");
-    const result = await b.timeout(5000).emitWithAck("room:join", { roomId: first.roomId, offer });
-    if (!result.ok) throw new Error(result.error.code);
-    const size = new TextEncoder().encode(JSON.stringify(offer)).length;
-    expect(result.offerRelayed).toEqual({ size });
-    expect(await joined).toMatchObject({ peerId: result.peerId, offer: { description: offer, size } });
-  });
-
-  it("drops an offer sent with the join when nobody is waiting: the server keeps no descriptions", async () => {
-    const h = await start();
-    const a = await h.client();
-    const first = await a.timeout(5000).emitWithAck("room:join", { offer });
-    if (!first.ok) throw new Error(first.error.code);
-    expect(first.offerRelayed).toBeUndefined();
-    const b = await h.client();
-    const joined = next(a, "peer:joined");
-    const second = await joinOk(b, first.roomId);
-    expect(second.offerRelayed).toBeUndefined();
-    // The newcomer's join had no offer, and the first one's was not kept for it.
-    expect(await joined).not.toHaveProperty("offer");
-    const bEvents = recorder(b);
-    await new Promise((done) => setTimeout(done, 50));
-    expect(bEvents.events).toEqual([]);
-  });
-
-  it("refuses a join whose offer is not an offer or is too large, and joins nothing", async () => {
-    const h = await start();
-    const a = await h.client();
-    const first = await joinOk(a);
-    const events = recorder(a);
-    const b = await h.client();
-    for (const bad of [
-      { type: "answer", sdp: offer.sdp },
-      { type: "offer", sdp: "x".repeat(MAX_SDP_LENGTH + 1) },
-      { type: "offer" },
-      { type: "offer", sdp: offer.sdp, extra: 1 },
-    ]) {
-      const result = (await raw(b).timeout(5000).emitWithAck("room:join", { roomId: first.roomId, offer: bad })) as Ack;
-      expect(result).toMatchObject({ ok: false, error: { code: "invalid-message" } });
-    }
-    await new Promise((done) => setTimeout(done, 50));
-    expect(events.events).toEqual([]);
-    // b is in no room: it can still join this one normally.
-    expect((await joinOk(b, first.roomId)).peer?.peerId).toBe(first.peerId);
-  });
-
   it("joins a room ID the client chose, if its format is valid", async () => {
     const h = await start();
     const roomId = "my-own-room_id-0123456789";
