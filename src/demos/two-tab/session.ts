@@ -102,7 +102,20 @@ interface Peer {
   stopStats(): void;
   selectedPairId: string | undefined;
   /** Set by an ICE restart until the new ICE session has a selected pair. */
-  restart: { pairId: string | undefined; pairChanges: number | undefined } | undefined;
+  restart: { pairId: string | undefined; pairChanges: number | undefined; localUfrag: string | undefined } | undefined;
+}
+
+/** The transport's local ICE username fragment (RTCTransportStats), which an ICE restart changes. */
+function localUfrag(stats: readonly StatsEntry[]): string | undefined {
+  const transport = stats.find((s) => s.type === "transport" && typeof s["iceLocalUsernameFragment"] === "string");
+  return transport ? (transport["iceLocalUsernameFragment"] as string) : undefined;
+}
+
+/** The username fragment of the selected pair's local candidate (RTCIceCandidateStats), if reported. */
+function selectedPairUfrag(stats: readonly StatsEntry[], pairId: string): string | undefined {
+  const pair = stats.find((s) => s.id === pairId);
+  const local = pair ? stats.find((s) => s.id === pair["localCandidateId"]) : undefined;
+  return typeof local?.["usernameFragment"] === "string" ? local["usernameFragment"] : undefined;
 }
 
 /** The transport's count of selected-pair changes (RTCTransportStats), if the browser reports it. */
@@ -325,7 +338,11 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     const restart = current.restart;
     if (selected && restart) {
       const changes = selectedPairChanges(lastStats);
-      if (selected.id !== restart.pairId || (changes !== undefined && restart.pairChanges !== undefined && changes > restart.pairChanges)) {
+      // Or, most directly, the selected pair's local candidate carries the new credentials (a pair
+      // of the new session can reuse the old one's addresses, and so its stats ID).
+      const ufrag = selectedPairUfrag(lastStats, selected.id);
+      const newSession = ufrag !== undefined && restart.localUfrag !== undefined && ufrag !== restart.localUfrag;
+      if (newSession || selected.id !== restart.pairId || (changes !== undefined && restart.pairChanges !== undefined && changes > restart.pairChanges)) {
         current.restart = undefined;
         if (currentRun?.kind === "ice-restart") finishRun("connectMs");
       }
@@ -915,7 +932,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       startRun("ice-restart");
       const run = currentRun;
       record("note", "ICE restart requested");
-      current.restart = { pairId: current.selectedPairId, pairChanges: selectedPairChanges(lastStats) };
+      current.restart = { pairId: current.selectedPairId, pairChanges: selectedPairChanges(lastStats), localUfrag: localUfrag(lastStats) };
       current.pc.restartIce();
       // New ufrag/pwd, new candidates, new pairs: the run ends when a pair is selected after the
       // restart. Poll the stats quickly until then, so the time shown is not rounded to the 1 s refresh.
