@@ -87,14 +87,23 @@ describe("two-tab demo", () => {
       expect(look?.background).not.toBe("rgba(0, 0, 0, 0)");
       // Rows are updated in place: after a stats refresh (every second) it is the same element,
       // so a screen reader's or a selection's place in the table survives.
-      const handle = await row.elementHandle();
+      // Every pair row, by key, before the wait (the selected pair itself may change meanwhile).
+      await page.evaluate(() => {
+        (window as unknown as { pairRows: Map<string, Element> }).pairRows = new Map([...document.querySelectorAll("tr[data-key]")].filter((tr) => !tr.hasAttribute("data-candidate-type")).map((tr) => [tr.getAttribute("data-key") ?? "", tr]));
+      });
       // An SDP line's link moves focus to its candidate's row; the focus stays there through the
       // redraws that follow (unchanged rows are not replaced).
       await page.locator("[data-testid=local-sdp] a[data-jump]").first().evaluate((a: HTMLAnchorElement) => a.click()); // inside a folded section
       const focused = await page.evaluate(() => document.activeElement?.id ?? "");
       expect(focused).toMatch(/^local-/u);
       await page.waitForTimeout(1500);
-      expect(await handle?.evaluate((tr) => tr.isConnected)).toBe(true);
+      const kept = await page.evaluate(() => {
+        const before = (window as unknown as { pairRows: Map<string, Element> }).pairRows;
+        const still = [...before].filter(([key]) => document.querySelector(`tr[data-key="${CSS.escape(key)}"]:not([data-candidate-type])`));
+        return { still: still.length, same: still.every(([key, tr]) => document.querySelector(`tr[data-key="${CSS.escape(key)}"]:not([data-candidate-type])`) === tr) };
+      });
+      expect(kept.still).toBeGreaterThan(0);
+      expect(kept.same).toBe(true);
       expect(await page.evaluate(() => document.activeElement?.id ?? "")).toBe(focused);
       // The timeline from both tabs is drawn as a Mermaid diagram once it is on screen.
       await page.getByTestId("timeline-diagram").scrollIntoViewIfNeeded();

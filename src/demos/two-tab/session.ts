@@ -427,7 +427,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (state.experiments.relayOnly && !(config?.iceServers ?? []).some((s) => s.urls.some((u) => u.startsWith("turn")))) {
       setStatus("error", "Relay-only needs a TURN server", "Relay-only mode needs a TURN server, and this server offers none (its built-in STUN/TURN server is off or not built yet).");
     }
-    const pc = takeSpare(config) ?? new RTCPeerConnection(rtcConfiguration(config));
+    // The spare (candidates pooled ahead) is for the tab that answers; an offering tab gathers
+    // as it waits anyway, and a pooled session would also be what a later ICE restart draws on.
+    const pc = (initiator ? undefined : takeSpare(config)) ?? new RTCPeerConnection(rtcConfiguration(config));
     let makingOffer = false;
     let ignoreOffer = false;
     let isSettingRemoteAnswerPending = false;
