@@ -23,4 +23,11 @@ export const iceConfigSchema = z.object({
 });
 
 export type IceServer = z.infer<typeof iceServerSchema>;
+/** The validated config's optional fields, without explicit undefined (exactOptionalPropertyTypes). */
+export function toRtcIceServer(s: IceServer): RTCIceServer {
+  const server: RTCIceServer = { urls: s.urls };
+  if (s.username !== undefined) server.username = s.username;
+  if (s.credential !== undefined) server.credential = s.credential;
+  return server;
+}
 export type IceConfig = z.infer<typeof iceConfigSchema>;

@@ -8,7 +8,8 @@ import { fetchIceConfig } from "../../lib/ice-config.ts";
 import type { DemoStatus } from "../packets/demo-status.ts";
 import { renderAddressNotes } from "./address-list.ts";
 import { addressNotes, whatItMeans } from "./explain.ts";
-import { gatherSession, toRtcIceServer } from "./gather-session.ts";
+import { gatherSession } from "./gather-session.ts";
+import { toRtcIceServer } from "../../shared/ice-config.ts";
 import { LessonEmbedElement } from "./lesson-embed.ts";
 
 class AddressClassesEmbed extends LessonEmbedElement {

@@ -9,7 +9,8 @@ import { CANDIDATE_COLUMNS } from "../../components/candidates/rows.ts";
 import { fetchIceConfig } from "../../lib/ice-config.ts";
 import type { DemoStatus } from "../packets/demo-status.ts";
 import { candidateTypeLine, typesPresent } from "./explain.ts";
-import { gatherSession, toRtcIceServer } from "./gather-session.ts";
+import { gatherSession } from "./gather-session.ts";
+import { toRtcIceServer } from "../../shared/ice-config.ts";
 import { LessonEmbedElement } from "./lesson-embed.ts";
 import { countByType, countsText, type InspectState } from "./session.ts";
 

@@ -56,10 +56,3 @@ export function gatherSession(options: SessionRunOptions): SessionRun {
   return { done, close: () => run.close() };
 }
 
-/** The validated config's optional fields, without explicit undefined (exactOptionalPropertyTypes). */
-export function toRtcIceServer(s: { urls: string[]; username?: string | undefined; credential?: string | undefined }): RTCIceServer {
-  const server: RTCIceServer = { urls: s.urls };
-  if (s.username !== undefined) server.username = s.username;
-  if (s.credential !== undefined) server.credential = s.credential;
-  return server;
-}

@@ -5,7 +5,7 @@
  * Everything observable goes into `state`; the page (demo-element.ts) only draws it.
  */
 import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
-import type { IceConfig } from "../../shared/ice-config.ts";
+import { toRtcIceServer, type IceConfig } from "../../shared/ice-config.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
 import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow, type CandidateRow } from "./candidates.ts";
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
@@ -97,8 +97,8 @@ interface Peer {
   handle(message: { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null }): Promise<void>;
   /** A prepared peer meets its other tab: its offer (and every candidate in it) goes out now. */
   adopt(peerId: string): void;
-  /** Unix time (ms) after which its TURN credentials, and so its relay candidate, may stop working. */
-  expiresAt: number | undefined;
+  /** When (server clock, ms) its TURN credentials, and so its relay candidate, get old (credential-age.ts). */
+  agingAt: number | undefined;
   stopStats(): void;
   selectedPairId: string | undefined;
   /** Set by an ICE restart until the new ICE session has a selected pair. */
@@ -444,7 +444,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       gatheringStartedAt: now(),
       selectedPairId: undefined,
       restart: undefined,
-      expiresAt: config ? config.expiresAt * 1000 : undefined,
+      agingAt: config ? now() + msUntilAging(iceConfigFetchedAt, config.expiresAt * 1000, now()) : undefined,
       stopStats: () => undefined,
       adopt(id) {
         current.peerId = id;
@@ -651,12 +651,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   }
 
   function rtcConfiguration(config: IceConfig | undefined): RTCConfiguration {
-    const iceServers: RTCIceServer[] = (config?.iceServers ?? []).map((s) => ({
-      urls: s.urls,
-      ...(s.username !== undefined ? { username: s.username } : {}),
-      ...(s.credential !== undefined ? { credential: s.credential } : {}),
-    }));
-    return { iceServers, iceTransportPolicy: state.experiments.relayOnly ? "relay" : "all" };
+    return { iceServers: (config?.iceServers ?? []).map(toRtcIceServer), iceTransportPolicy: state.experiments.relayOnly ? "relay" : "all" };
   }
 
   /**
@@ -743,9 +738,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     const prepared = createPeer(undefined, true);
     peerPromise = prepared;
     void prepared.then((current) => {
-      if (!current || current !== peer || current.expiresAt === undefined) return;
+      if (!current || current !== peer || current.agingAt === undefined) return;
       // At least 10 s apart, whatever the clocks say, so a bad expiry cannot loop.
-      const delay = Math.max(10_000, msUntilAging(iceConfigFetchedAt, current.expiresAt, now()));
+      const delay = Math.max(10_000, current.agingAt - now());
       refreshTimer = setTimeout(() => {
         if (peer === current && current.peerId === undefined) prepareWhileWaiting();
       }, delay);
@@ -755,7 +750,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   /** The other tab arrived: send the prepared offer, or (if there is none to use) make one now. */
   async function offerTo(peerId: string): Promise<Peer | undefined> {
     const current = await peerPromise;
-    const usable = current !== undefined && current === peer && current.peerId === undefined && !(current.expiresAt !== undefined && credentialsAging(iceConfigFetchedAt, current.expiresAt, now()));
+    const usable = current !== undefined && current === peer && current.peerId === undefined && !(current.agingAt !== undefined && now() >= current.agingAt);
     if (usable) {
       clearTimeout(refreshTimer);
       current.adopt(peerId);
