@@ -1,5 +1,6 @@
 // @ts-check
 import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "astro/config";
 import starlight from "@astrojs/starlight";
 import { unified } from "@astrojs/markdown-remark";
@@ -33,6 +34,13 @@ export default defineConfig({
   trailingSlash: "always",
   site: "http://localhost:4321",
   devToolbar: { enabled: false },
+  // Starlight's search box imports its user interface on every page; this stand-in loads it only
+  // when the reader goes to search, and says so if it cannot (src/lib/lazy-pagefind.ts).
+  vite: {
+    resolve: {
+      alias: [{ find: /^@pagefind\/default-ui$/u, replacement: fileURLToPath(new URL("./src/lib/lazy-pagefind.ts", import.meta.url)) }],
+    },
+  },
   markdown: { processor: unified({ remarkPlugins: [remarkMermaid, remarkFocusableTables] }) },
   integrations: [
     starlight({

@@ -167,13 +167,43 @@ describe("search", () => {
   it("finds a lesson by a word in its title, offline", async () => {
     const lesson = lessons[lessons.length - 1];
     const word = lesson?.title.split(/\s+/u).find((w) => w.length > 3) ?? "";
-    const { page, errors } = await openPage("/");
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(request.url());
+    });
+    await page.goto(server.url);
+    // Starlight builds its search UI when the page goes idle; the stand-in (src/lib/lazy-pagefind.ts)
+    // must not download the real one until the reader goes to search.
+    await page.waitForLoadState("networkidle");
+    await page.evaluate(() => new Promise((done) => requestIdleCallback(done)));
+    expect(scripts.filter((url) => url.includes("ui-core"))).toEqual([]);
     await page.locator("site-search button[data-open-modal]").click();
     await page.locator("#starlight__search input").fill(word);
     const result = page.locator("#starlight__search .pagefind-ui__result-link").first();
     await result.waitFor();
     expect((await page.locator("#starlight__search .pagefind-ui__result-link").allTextContents()).join(" ")).toMatch(new RegExp(word, "iu"));
     expect(errors).toEqual([]);
+    expect(scripts.filter((url) => url.includes("ui-core"))).toHaveLength(1);
+    await page.close();
+  });
+
+  it("says so when the search UI cannot be downloaded, and works on the next try", async () => {
+    const { page, errors } = await openPage("/");
+    // As if the server had stopped since the page loaded: the UI's script cannot be fetched.
+    await page.route("**/_astro/ui-core*", (route) => route.abort("connectionrefused"));
+    await page.locator("site-search button[data-open-modal]").click();
+    const alert = page.locator("#starlight__search [role=alert]");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Search could not load/u);
+    await page.keyboard.press("Escape");
+    await page.unroute("**/_astro/ui-core*");
+    await page.locator("site-search button[data-open-modal]").click();
+    await page.locator("#starlight__search input").waitFor();
+    expect(await page.locator("#starlight__search [role=alert]").count()).toBe(0);
+    // Only the refused download is reported (by the browser itself); nothing is left uncaught.
+    expect(errors.filter((error) => !/Failed to load resource/u.test(error))).toEqual([]);
     await page.close();
   });
 });
