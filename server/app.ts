@@ -22,7 +22,7 @@ export interface App {
   readonly httpServer: HttpServer;
   readonly realtime: Realtime;
   /** Starts the HTTP server and the UDP listeners. Resolves with the URL to open. */
-  listen(): Promise<{ url: string; port: number; turnPorts: readonly number[] }>;
+  listen(): Promise<{ url: string; port: number; turnPorts: readonly number[]; turnTcpPort: number | undefined }>;
   /** Stops accepting, closes every open socket and UDP listener. */
   close(): Promise<void>;
 }
@@ -76,7 +76,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       }
       listeningPort = (httpServer.address() as AddressInfo).port;
       const shownHost = config.host === "0.0.0.0" || config.host === "::" || config.host === "127.0.0.1" ? "localhost" : config.host;
-      return { url: `http://${shownHost}:${listeningPort}/`, port: listeningPort, turnPorts: realtime.turnPorts() };
+      return { url: `http://${shownHost}:${listeningPort}/`, port: listeningPort, turnPorts: realtime.turnPorts(), turnTcpPort: realtime.turnTcpPort() };
     },
     async close() {
       await realtime.close();

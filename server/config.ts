@@ -26,6 +26,12 @@ const booleanFlag = (name: string) =>
     })
     .transform((value): boolean | "auto" => (value === "auto" ? "auto" : ["true", "1", "yes", "on"].includes(value)));
 
+/** A yes/no setting (no "auto"). */
+const onOff = (name: string) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { error: `${name} must be true or false` })
+    .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
 const origin = z.string().refine((value) => {
   try {
     const url = new URL(value);
@@ -54,6 +60,7 @@ const envSchema = z.object({
   PORT: port("PORT").default(4321),
   TURN_PORT: port("TURN_PORT").default(3478),
   TURN_ALT_PORT: port("TURN_ALT_PORT").optional(),
+  TURN_TCP: onOff("TURN_TCP").default(true),
   TURN_SECRET: z.string().min(16, "TURN_SECRET must be at least 16 characters").optional(),
   TURN_REALM: z.string().regex(/^[\x21-\x7e]{1,127}$/u, "TURN_REALM must be printable ASCII without spaces").default("webrtc-nat.local"),
   TURN_RELAY_ADDRESS: z.string().refine((v) => isIP(v) !== 0, "TURN_RELAY_ADDRESS must be an IP address").optional(),
@@ -101,6 +108,8 @@ export interface Config {
     /** "builtin": this process runs STUN/TURN; "external": hand out TURN_URLS (e.g. coturn). */
     mode: "builtin" | "external";
     ports: [number, number];
+    /** Also accept TURN over TCP on the first port (RFC 8656 §3.1) and hand out its ?transport=tcp URL. */
+    tcp: boolean;
     secret: string;
     /** True when TURN_SECRET was not set and a random one was generated for this run. */
     secretGenerated: boolean;
@@ -158,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     turn: {
       mode: e.TURN_URLS && e.TURN_URLS.length > 0 ? "external" : "builtin",
       ports: [e.TURN_PORT, altPort],
+      tcp: e.TURN_TCP,
       secret: e.TURN_SECRET ?? randomBytes(32).toString("base64url"),
       secretGenerated: e.TURN_SECRET === undefined,
       realm: e.TURN_REALM,

@@ -21,6 +21,8 @@ export interface IceConfigDeps {
   clock: () => number;
   /** The UDP ports the built-in STUN/TURN server really listens on (known after listen). */
   turnPorts: () => readonly number[];
+  /** Its TURN-over-TCP port, when TCP is on (known after listen). */
+  turnTcpPort?: () => number | undefined;
 }
 
 /** The host name to put in stun:/turn: URLs for a browser that reached us with `requestHost`. */
@@ -63,10 +65,14 @@ export function buildIceConfig(config: Config, deps: IceConfigDeps, requestHost:
   if (main === undefined) {
     return { iceServers: [], mappingServers: [], sessionId, expiresAt, turn: { mode: "none", realm: config.turn.realm } };
   }
+  // TCP beside UDP: the browser gathers a relay candidate over each and ICE prefers UDP; the TCP
+  // one is what still works on a network that blocks outgoing UDP (RFC 8656 §3.1).
+  const tcpPort = deps.turnTcpPort?.();
+  const turnUrls = [`turn:${host}:${main}?transport=udp`, ...(tcpPort === undefined ? [] : [`turn:${host}:${tcpPort}?transport=tcp`])];
   return {
     iceServers: [
       { urls: [`stun:${host}:${main}`] },
-      { urls: [`turn:${host}:${main}?transport=udp`], username, credential },
+      { urls: turnUrls, username, credential },
     ],
     mappingServers: alt === undefined ? [] : [{ urls: [`stun:${host}:${main}`] }, { urls: [`stun:${host}:${alt}`] }],
     sessionId,

@@ -30,9 +30,10 @@ async function main(): Promise<void> {
     port = config.port;
     host = config.host;
     app = createApp(config);
-    const { url, turnPorts } = await app.listen();
+    const { url, turnPorts, turnTcpPort } = await app.listen();
     if (config.turn.mode === "builtin" && turnPorts.length > 0) {
-      console.log(`STUN/TURN: UDP ${config.host} ports ${turnPorts.join(" and ")}, realm "${config.turn.realm}"`);
+      const tcp = turnTcpPort === undefined ? "" : `, TCP port ${turnTcpPort}`;
+      console.log(`STUN/TURN: UDP ${config.host} ports ${turnPorts.join(" and ")}${tcp}, realm "${config.turn.realm}"`);
       if (config.turn.secretGenerated) console.log("TURN secret: generated for this run (set TURN_SECRET to keep one across restarts)");
       if (config.turn.allowPrivatePeers) console.log("TURN: relaying to loopback/private peers is ON (local demo on a loopback bind; set TURN_ALLOW_PRIVATE_PEERS=false to refuse)");
     } else if (config.turn.mode === "external") {

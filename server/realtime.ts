@@ -1,6 +1,7 @@
 /**
  * The real-time half of the process, attachable to any Node HTTP server (ours in production,
- * Vite's in `npm run dev`): socket.io for signaling and the built-in STUN/TURN server over UDP.
+ * Vite's in `npm run dev`): socket.io for signaling and the built-in STUN/TURN server (UDP, and TCP
+ * on the first port unless TURN_TCP=false).
  * With REDIS_URL, signaling shares its rooms and messages with other processes through Redis.
  */
 import type { Server as HttpServer } from "node:http";
@@ -31,6 +32,8 @@ export interface Realtime {
   iceConfig(requestHost: string | undefined): IceConfig;
   originAllowed(origin: string | undefined): boolean;
   turnPorts(): readonly number[];
+  /** The port TURN over TCP listens on, once listening (undefined when off). */
+  turnTcpPort(): number | undefined;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -67,18 +70,20 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   const signaling = attachSignaling(io, {
     clock,
     log,
-    iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, socket.handshake.headers.host),
+    iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, socket.handshake.headers.host),
     ...(sharing ? { rooms: sharing.rooms } : {}),
   });
   const turn = config.turn.mode === "builtin" ? createBuiltinTurn(config, { clock, log, onTransaction: inspector.record }) : undefined;
 
   let turnPorts: number[] = [];
+  let turnTcpPort: number | undefined;
   let closing: Promise<void> | undefined;
   const realtime: Realtime = {
     io,
-    iceConfig: (requestHost) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts }, requestHost),
+    iceConfig: (requestHost) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, requestHost),
     originAllowed,
     turnPorts: () => turnPorts,
+    turnTcpPort: () => turnTcpPort,
     async listen() {
       if (sharing && config.redisUrl) {
         await sharing.start(io);
@@ -88,6 +93,7 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
       if (turn) {
         await turn.listen();
         turnPorts = turn.addresses().map((a) => a.port);
+        turnTcpPort = turn.tcpAddress()?.port;
       }
     },
     close() {
@@ -123,6 +129,7 @@ function createBuiltinTurn(config: Config, deps: Parameters<typeof createTurnSer
       {
         listenHost,
         ports: [...config.turn.ports],
+        tcp: config.turn.tcp,
         realm: config.turn.realm,
         secret: config.turn.secret,
         ...(relayAddress ? { relayAddress } : {}),

@@ -2,12 +2,13 @@
 // (RFC 8656 §7.2: 486 Allocation Quota Reached; 508 Insufficient Capacity).
 import type { Socket } from "node:dgram";
 import type { Allocation } from "./allocation.ts";
+import type { ClientLink } from "./client-link.ts";
 
-/** An allocation together with its sockets: the relay socket, and the listening socket it came in on. */
+/** An allocation together with its sockets: the relay socket, and the link to its client (UDP socket or TCP connection). */
 export interface LiveAllocation {
   readonly allocation: Allocation;
   readonly relay: Socket;
-  readonly control: Socket;
+  readonly control: ClientLink;
   /** Last time a relay-usage record was emitted (throttles inspector records). */
   lastUsageRecordAt: number;
 }

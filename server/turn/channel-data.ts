@@ -24,11 +24,24 @@ export function decodeChannelData(packet: Uint8Array): ChannelDataView | undefin
   const channelNumber = ((packet[0] ?? 0) << 8) | (packet[1] ?? 0);
   const length = ((packet[2] ?? 0) << 8) | (packet[3] ?? 0);
   if (!isValidChannelNumber(channelNumber) || 4 + length > packet.length) return undefined;
-  // Over UDP the message may be padded to 4 bytes; anything after the data is ignored.
+  // The message may be padded to 4 bytes (always over TCP); anything after the data is ignored.
   return { channelNumber, data: packet.subarray(4, 4 + length) };
 }
 
 /** The 4-byte header for `length` bytes of data on `channelNumber` (send header + data as two buffers). */
 export function channelDataHeader(channelNumber: number, length: number): Uint8Array {
   return Uint8Array.of(channelNumber >> 8, channelNumber & 0xff, length >> 8, length & 0xff);
+}
+
+const PADDING = [new Uint8Array(0), new Uint8Array(3), new Uint8Array(2), new Uint8Array(1)] as const;
+
+/**
+ * A whole ChannelData message as buffers (the data is not copied). RFC 8656 §12.5: "Over TCP and
+ * TLS-over-TCP, the ChannelData message MUST be padded to a multiple of four bytes in order to
+ * ensure the alignment of subsequent messages. The padding is not reflected in the length field".
+ */
+export function channelDataMessage(channelNumber: number, data: Uint8Array, padded: boolean): Uint8Array[] {
+  const header = channelDataHeader(channelNumber, data.length);
+  const padding = PADDING[data.length & 3];
+  return padded && padding !== undefined && padding.length > 0 ? [header, data, padding] : [header, data];
 }

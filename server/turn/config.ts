@@ -31,9 +31,24 @@ export const TurnLifetimesSchema = z.object({
   nonce: positiveSeconds.default(600),
 });
 
+export const TurnTcpLimitsSchema = z.object({
+  /** Open TCP connections at once; more are closed as soon as they are accepted. */
+  connections: z.number().int().min(1).max(100_000).default(512),
+  /**
+   * Largest message (STUN, or ChannelData with its padding) a client may send over TCP; a longer
+   * one closes the connection. It is also the most this server ever buffers from one connection.
+   * A browser's messages stay under 1.5 KiB.
+   */
+  frameBytes: z.number().int().min(1024).max(65_560).default(16_384),
+  /** Bytes waiting to be written to one slow client before relayed data to it is dropped (like a full UDP queue). */
+  writeBufferBytes: z.number().int().min(16_384).max(16 << 20).default(256 * 1024),
+  /** A connection that holds no allocation and sends nothing for this long is closed. */
+  idleSeconds: positiveSeconds.default(30),
+});
+
 export const TurnServerConfigSchema = z
   .object({
-    /** Address the UDP sockets bind to. Bind a concrete address: replies must leave from the address the client targeted. */
+    /** Address the UDP sockets (and the TCP listener) bind to. Bind a concrete address: replies must leave from the address the client targeted. */
     listenHost: ipAddress.default("127.0.0.1"),
     /** UDP ports; two by default so the NAT-mapping check can compare the mapping seen from each. 0 = any free port. */
     ports: z.array(port).min(1).max(8).default([3478, 3479]),
@@ -47,6 +62,12 @@ export const TurnServerConfigSchema = z
     relayPortMax: port.default(65535),
     /** Public address put in XOR-RELAYED-ADDRESS when this host sits behind a 1:1 NAT (coturn external-ip). */
     externalAddress: ipAddress.optional(),
+    /**
+     * Also listen for TURN over TCP (RFC 8656 §3.1) on the first port: the client's connection is
+     * TCP, relaying to peers stays UDP. For networks that block outgoing UDP.
+     */
+    tcp: z.boolean().default(true),
+    tcpLimits: TurnTcpLimitsSchema.prefault({}),
     /** Opt-in: let clients relay to loopback/private/link-local peers. Off by default (SSRF). */
     allowPrivatePeers: z.boolean().default(false),
     /** SOFTWARE attribute value; off by default like coturn (less fingerprinting). */

@@ -5,6 +5,7 @@ import type { TransportAddress } from "../stun/attributes/address.ts";
 import type { StunMessage } from "../stun/message.ts";
 import type { AllocationAuth } from "./allocation.ts";
 import type { AllocationStore } from "./allocation-store.ts";
+import type { ClientLink } from "./client-link.ts";
 import type { ResolvedTurnServerConfig } from "./config.ts";
 import type { Inspector } from "./inspector.ts";
 import type { NonceService } from "./nonce.ts";
@@ -22,6 +23,13 @@ export interface TurnStats {
   bytesFromPeers: number;
   droppedToPeers: number;
   droppedFromPeers: number;
+  /** TCP connections accepted, refused (over tcpLimits.connections), closed for a bad frame or for idling. */
+  tcpAccepted: number;
+  tcpRefused: number;
+  tcpFramingErrors: number;
+  tcpIdleClosed: number;
+  /** Messages not written to a TCP client whose unread bytes exceeded tcpLimits.writeBufferBytes. */
+  tcpWritesDropped: number;
 }
 
 export interface TurnContext {
@@ -44,8 +52,8 @@ export interface IncomingRequest {
   readonly source: TransportAddress;
   /** The server transport address the request was sent to. */
   readonly local: TransportAddress;
-  /** The listening socket to answer on (so the answer leaves from the address the client targeted). */
-  readonly control: Socket;
+  /** Where answers go: the listening UDP socket the request came in on, or the client's TCP connection. */
+  readonly link: ClientLink;
   readonly tupleKey: string;
 }
 
@@ -66,5 +74,10 @@ export function newStats(): TurnStats {
     bytesFromPeers: 0,
     droppedToPeers: 0,
     droppedFromPeers: 0,
+    tcpAccepted: 0,
+    tcpRefused: 0,
+    tcpFramingErrors: 0,
+    tcpIdleClosed: 0,
+    tcpWritesDropped: 0,
   };
 }

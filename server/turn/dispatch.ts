@@ -1,7 +1,8 @@
-// One datagram in, at most one datagram out. Demultiplex STUN from ChannelData, drop what does not
-// parse, answer 420 for unknown comprehension-required attributes, authenticate TURN requests,
-// replay cached answers to retransmissions, and route to the handler named after the method.
-import type { RemoteInfo, Socket } from "node:dgram";
+// One message in (a UDP datagram, or one frame cut from a TCP stream), at most one message out.
+// Demultiplex STUN from ChannelData, drop what does not parse, answer 420 for unknown
+// comprehension-required attributes, authenticate TURN requests, replay cached answers to
+// retransmissions, and route to the handler named after the method. The answer goes back over the
+// ClientLink the message came in on, so UDP and TCP clients share every rule here.
 import { toHex } from "../../src/shared/stun/ip-bytes.ts";
 import { AttributeType, StunClass, StunMethod, isComprehensionRequired } from "../stun/constants.ts";
 import { KNOWN_ATTRIBUTES } from "../stun/attributes/index.ts";
@@ -11,6 +12,7 @@ import { StunAttributeError } from "../stun/errors.ts";
 import { decodeStunMessage, type StunMessage } from "../stun/message.ts";
 import { authenticate } from "./auth.ts";
 import { classifyPacket } from "./channel-data.ts";
+import type { ClientLink } from "./client-link.ts";
 import type { IncomingRequest, TurnContext } from "./context.ts";
 import { fiveTupleKeyOf } from "./five-tuple.ts";
 import { handleAllocate } from "./handlers/allocate.ts";
@@ -46,22 +48,28 @@ export function unknownRequiredAttributes(message: StunMessage): number[] {
   return unknown;
 }
 
-export type PacketHandler = (control: Socket, local: TransportAddress, packet: Buffer, from: RemoteInfo) => void;
+/**
+ * "malformed": the message did not decode (UDP drops it; a TCP connection is closed, since its
+ * stream can no longer be trusted). Everything else, answered or silently dropped, is "ok".
+ */
+export type PacketVerdict = "ok" | "malformed";
+
+export type PacketHandler = (link: ClientLink, local: TransportAddress, packet: Uint8Array, from: TransportAddress) => PacketVerdict;
 
 export function createDispatcher(ctx: TurnContext, cache: TransactionCache): PacketHandler {
-  const reply = (control: Socket, bytes: Uint8Array, to: TransportAddress, local: TransportAddress, username?: string): void => {
-    control.send(bytes, to.port, to.address);
-    if (ctx.inspector.enabled) ctx.inspector.message("out", bytes, local, to, username);
+  const reply = (link: ClientLink, bytes: Uint8Array, to: TransportAddress, local: TransportAddress, username?: string): void => {
+    link.send(bytes, to);
+    if (ctx.inspector.enabled) ctx.inspector.message("out", bytes, local, to, link.transport, username);
   };
 
   const onTurnRequest = async (req: IncomingRequest): Promise<void> => {
-    const { message, source, local, control } = req;
+    const { message, source, local, link } = req;
     ctx.stats.turnRequests++;
     const now = ctx.clock();
     const cacheKey = `${req.tupleKey}|${toHex(message.transactionId)}`;
     const cached = cache.get(cacheKey, now);
     if (cached) {
-      reply(control, cached, source, local);
+      reply(link, cached, source, local);
       return;
     }
     // A retransmitted Allocate while its relay socket is still being bound: the answer will be
@@ -70,7 +78,7 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
     const result = authenticate(message, source, { realm: ctx.config.realm, secret: ctx.config.secret, software: ctx.config.software, nonces: ctx.nonces, now });
     if (!result.ok) {
       if (!result.reason.endsWith("challenge")) ctx.log(`turn: ${source.address}:${String(source.port)} not authenticated: ${result.reason}`);
-      reply(control, result.response, source, local, result.username);
+      reply(link, result.response, source, local, result.username);
       return;
     }
     const auth = result.auth;
@@ -79,7 +87,7 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
     // authentication checks pass, so this 420 is signed like any answer to an authenticated request.
     const unknown = unknownRequiredAttributes(message);
     if (unknown.length > 0) {
-      reply(control, unknownAttributeResponse(message, unknown, ctx.config.software, auth.key), source, local, auth.username);
+      reply(link, unknownAttributeResponse(message, unknown, ctx.config.software, auth.key), source, local, auth.username);
       return;
     }
     let live = ctx.store.byFiveTuple.get(req.tupleKey);
@@ -103,59 +111,65 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
       response = errorResponse(message, 400, { software: ctx.config.software, key: auth.key }, undefined, `Bad Request: ${error.message}`.slice(0, 120));
     }
     cache.set(cacheKey, response, ctx.clock());
-    reply(control, response, source, local, auth.username);
+    reply(link, response, source, local, auth.username);
   };
 
-  const onStun = (control: Socket, local: TransportAddress, packet: Buffer, source: TransportAddress): void => {
+  const onStun = (link: ClientLink, local: TransportAddress, packet: Uint8Array, source: TransportAddress): PacketVerdict => {
     const decoded = decodeStunMessage(packet);
     if (!decoded.ok) {
       ctx.stats.malformed++;
-      return;
+      return "malformed";
     }
     const message = decoded.message;
     if (checkFingerprint(message) === "bad") {
       ctx.stats.malformed++;
-      return;
+      return "malformed";
     }
-    const tupleKey = fiveTupleKeyOf(source.address, source.port, local);
+    const tupleKey = link.tupleKey ?? fiveTupleKeyOf(source.address, source.port, local);
     if (message.cls === StunClass.indication) {
       if (message.method === StunMethod.send) relaySendIndication(ctx, ctx.store.byFiveTuple.get(tupleKey), message);
-      return;
+      return "ok";
     }
-    if (message.cls !== StunClass.request) return; // responses are never expected by a server
-    if (ctx.inspector.enabled) ctx.inspector.message("in", message, source, local);
+    if (message.cls !== StunClass.request) return "ok"; // responses are never expected by a server
+    if (ctx.inspector.enabled) ctx.inspector.message("in", message, source, local, link.transport);
     if (message.method === StunMethod.binding) {
       ctx.stats.bindingRequests++;
       const unknown = unknownRequiredAttributes(message);
       if (unknown.length > 0) {
-        reply(control, unknownAttributeResponse(message, unknown, ctx.config.software), source, local);
-        return;
+        reply(link, unknownAttributeResponse(message, unknown, ctx.config.software), source, local);
+        return "ok";
       }
-      reply(control, handleBinding(message, source, ctx.config.software), source, local);
-      return;
+      reply(link, handleBinding(message, source, ctx.config.software), source, local);
+      return "ok";
     }
     if (!TURN_REQUESTS.has(message.method)) {
       // RFC 8489 §6.3.1: a request for an unknown method gets 400.
-      reply(control, errorResponse(message, 400, { software: ctx.config.software }), source, local);
-      return;
+      reply(link, errorResponse(message, 400, { software: ctx.config.software }), source, local);
+      return "ok";
     }
-    onTurnRequest({ message, source, local, control, tupleKey }).catch((error: unknown) => {
+    onTurnRequest({ message, source, local, link, tupleKey }).catch((error: unknown) => {
       ctx.stats.errors++;
       ctx.log(`turn: internal error on ${String(message.method)} from ${source.address}:${String(source.port)}: ${error instanceof Error ? error.message : String(error)}`);
     });
+    return "ok";
   };
 
-  return (control, local, packet, from) => {
+  return (link, local, packet, from) => {
     ctx.stats.packetsIn++;
     try {
       const source = { address: from.address, port: from.port };
       const kind = classifyPacket(packet[0]);
-      if (kind === "stun") onStun(control, local, packet, source);
-      else if (kind === "channel-data") relayChannelData(ctx, ctx.store.byFiveTuple.get(fiveTupleKeyOf(source.address, source.port, local)), packet);
-      else ctx.stats.malformed++;
+      if (kind === "stun") return onStun(link, local, packet, source);
+      if (kind === "channel-data") {
+        relayChannelData(ctx, ctx.store.byFiveTuple.get(link.tupleKey ?? fiveTupleKeyOf(source.address, source.port, local)), packet);
+        return "ok";
+      }
+      ctx.stats.malformed++;
+      return "malformed";
     } catch (error) {
       ctx.stats.errors++;
       ctx.log(`turn: dropped a packet from ${from.address}:${String(from.port)}: ${error instanceof Error ? error.message : String(error)}`);
+      return "ok";
     }
   };
 }

@@ -7,10 +7,11 @@ import { describeAttribute } from "../stun/attributes/index.ts";
 import { decodeStunMessage, type StunMessage } from "../stun/message.ts";
 import type { TransportAddress } from "../stun/attributes/address.ts";
 import type { LiveAllocation } from "./allocation-store.ts";
+import type { ClientTransport } from "./client-link.ts";
 
 export interface Inspector {
   readonly enabled: boolean;
-  message(direction: "in" | "out", message: StunMessage | Uint8Array, source: TransportAddress, destination: TransportAddress, username?: string): void;
+  message(direction: "in" | "out", message: StunMessage | Uint8Array, source: TransportAddress, destination: TransportAddress, transport: ClientTransport, username?: string): void;
   usage(live: LiveAllocation, reason: RelayUsageRecord["reason"]): void;
 }
 
@@ -24,7 +25,7 @@ export function createInspector(onTransaction: ((record: TransactionRecord) => v
   };
   return {
     enabled: onTransaction !== undefined,
-    message(direction, input, source, destination, username) {
+    message(direction, input, source, destination, transport, username) {
       if (!onTransaction) return;
       let message: StunMessage;
       if (input instanceof Uint8Array) {
@@ -54,6 +55,7 @@ export function createInspector(onTransaction: ((record: TransactionRecord) => v
         transactionId: toHex(message.transactionId),
         source: { address: source.address, port: source.port },
         destination: { address: destination.address, port: destination.port },
+        transport,
         attributes,
         rawHex: toHex(message.raw),
         byteLength: message.raw.length,
@@ -69,6 +71,7 @@ export function createInspector(onTransaction: ((record: TransactionRecord) => v
         time: clock(),
         username: a.auth.username,
         client: { ...a.fiveTuple.client },
+        transport: a.fiveTuple.protocol,
         relayed: { ...a.advertisedRelayedAddress },
         reason,
         permissions: [...a.permissions.values()].map((p) => ({ peerAddress: p.peerAddress, expiresAt: p.expiresAt, ...p.counters })),

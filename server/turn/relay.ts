@@ -1,7 +1,8 @@
 // The data path, both directions, kept free of per-packet allocations where it can be.
 //   client -> peer: Send indication (RFC 8656 §11.2) or ChannelData (§12.6), out of the relay socket
 //   peer -> client: if a permission exists for the peer IP (§11.3 / §9), as ChannelData when a
-//                   channel is bound to the peer IP:port, else as a Data indication.
+//                   channel is bound to the peer IP:port, else as a Data indication; over the
+//                   client's UDP 5-tuple or down its TCP connection, whichever the allocation has.
 // Anything that does not qualify is dropped silently, as the RFC says; counters record it.
 import type { RemoteInfo } from "node:dgram";
 import { getAttribute } from "../stun/attributes/attribute.ts";
@@ -10,7 +11,7 @@ import { XorPeerAddress } from "../stun/attributes/xor-peer-address.ts";
 import type { StunMessage } from "../stun/message.ts";
 import type { TransportAddress } from "../stun/attributes/address.ts";
 import type { LiveAllocation } from "./allocation-store.ts";
-import { channelDataHeader, decodeChannelData } from "./channel-data.ts";
+import { channelDataMessage, decodeChannelData } from "./channel-data.ts";
 import { DataIndicationWriter } from "./data-indication.ts";
 import type { RelayCounters } from "./relay-counters.ts";
 import type { TurnContext } from "./context.ts";
@@ -98,12 +99,12 @@ export function relayFromPeer(ctx: TurnContext, live: LiveAllocation, data: Buff
   const client = a.fiveTuple.client;
   const channel = a.channelForPeer({ address: peerIP, port: from.port }, now);
   if (channel) {
-    // RFC 8656 §12.5: over UDP the ChannelData message need not be padded.
-    live.control.send([channelDataHeader(channel.channelNumber, data.length), data], client.port, client.address);
+    // RFC 8656 §12.5: padded to a multiple of 4 bytes over TCP; over UDP it need not be.
+    live.control.send(channelDataMessage(channel.channelNumber, data, live.control.transport === "tcp"), client);
     channel.counters.bytesFromPeer += data.length;
     channel.counters.packetsFromPeer++;
   } else {
-    live.control.send(dataIndications.build({ address: peerIP, port: from.port }, data), client.port, client.address);
+    live.control.send(dataIndications.build({ address: peerIP, port: from.port }, data), client);
   }
   permission.counters.bytesFromPeer += data.length;
   permission.counters.packetsFromPeer++;

@@ -1,5 +1,5 @@
 /**
- * Starts the real application in-process on port 0 (HTTP and UDP), for integration and browser
+ * Starts the real application in-process on port 0 (HTTP, and STUN/TURN over UDP and TCP), for integration and browser
  * tests. Configuration goes through the same loadConfig as production, from an env-like object.
  */
 import { createApp, type App, type AppDeps } from "../../server/app.ts";
@@ -12,6 +12,8 @@ export interface TestServer {
   origin: string;
   port: number;
   turnPorts: readonly number[];
+  /** TURN over TCP (the first TURN port's number), unless TURN_TCP=false. */
+  turnTcpPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -25,8 +27,8 @@ export async function startTestServer(env: Record<string, string> = {}, deps: Ap
     ...env,
   });
   const app = createApp(config, { log: () => undefined, ...deps });
-  const { port, turnPorts } = await app.listen();
+  const { port, turnPorts, turnTcpPort } = await app.listen();
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host.includes(":") ? `[${config.host}]` : config.host;
   const origin = `http://${host}:${port}`;
-  return { app, config, url: `${origin}/`, origin, port, turnPorts, close: () => app.close() };
+  return { app, config, url: `${origin}/`, origin, port, turnPorts, turnTcpPort, close: () => app.close() };
 }

@@ -64,14 +64,20 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   const advertisedRelayedAddress = { address: ctx.config.externalAddress ?? ctx.relayAddress, port: bound.port };
   const now = ctx.clock();
   const allocation = new Allocation({
-    fiveTuple: { client: req.source, server: req.local, protocol: "udp" },
+    fiveTuple: { client: req.source, server: req.local, protocol: req.link.transport },
     auth: req.auth,
     relayedAddress,
     advertisedRelayedAddress,
     now,
     lifetimeSeconds: lifetime,
   });
-  if (!ctx.store.commit(req.tupleKey, { allocation, relay, control: req.control, lastUsageRecordAt: now })) return fail(508, "server is shutting down");
+  if (!ctx.store.commit(req.tupleKey, { allocation, relay, control: req.link, lastUsageRecordAt: now })) return fail(508, "server is shutting down");
+  // RFC 8656 §3.1: over TCP the allocation lives only as long as its connection, which closed
+  // while the relay socket was being bound (nobody is left to read the answer).
+  if (req.link.closed) {
+    ctx.store.remove(req.tupleKey);
+    return fail(508, "the client's TCP connection closed during the Allocate");
+  }
   ctx.stats.allocationsCreated++;
   ctx.log(`turn: allocation for ${req.auth.userId} from ${req.source.address}:${String(req.source.port)} relayed at ${advertisedRelayedAddress.address}:${String(bound.port)} for ${String(lifetime)} s`);
   return successResponse(req.message, options, (b) =>

@@ -10,6 +10,12 @@ export const EndpointSchema = z.object({
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 
+/**
+ * How the client reached the server: "udp", or "tcp" for TURN over TCP (RFC 8656 §3.1; relaying to
+ * peers is UDP either way). Optional so records written before TCP existed still parse: absent = udp.
+ */
+export const ClientTransportSchema = z.enum(["udp", "tcp"]);
+
 const AttributeValueSchema = z.union([
   z.string(),
   z.number(),
@@ -46,6 +52,7 @@ export const StunMessageRecordSchema = z.object({
   transactionId: z.string().regex(/^[0-9a-f]{24}$/),
   source: EndpointSchema,
   destination: EndpointSchema,
+  transport: ClientTransportSchema.optional(),
   attributes: z.array(AttributeRecordSchema),
   /** The whole message as lower-case hex. */
   rawHex: z.string(),
@@ -69,9 +76,13 @@ export const RelayUsageRecordSchema = z.object({
   time: z.number(),
   username: z.string(),
   client: EndpointSchema,
+  transport: ClientTransportSchema.optional(),
   relayed: EndpointSchema,
-  /** Why this record was emitted: periodic while data flows, or the allocation ended. */
-  reason: z.enum(["periodic", "deleted", "expired"]),
+  /**
+   * Why this record was emitted: periodic while data flows, or the allocation ended: deleted by a
+   * Refresh of LIFETIME 0, expired, or "closed" with the client's TCP connection (RFC 8656 §3.1).
+   */
+  reason: z.enum(["periodic", "deleted", "expired", "closed"]),
   permissions: z.array(RelayCountersSchema.extend({ peerAddress: z.string(), expiresAt: z.number() })),
   channels: z.array(RelayCountersSchema.extend({ channelNumber: z.number().int(), peer: EndpointSchema, expiresAt: z.number() })),
 });

@@ -64,8 +64,10 @@ describe("ICE config API", () => {
     const [mainPort, altPort] = server.turnPorts;
     expect(config.iceServers).toEqual([
       { urls: [`stun:127.0.0.1:${mainPort}`] },
-      expect.objectContaining({ urls: [`turn:127.0.0.1:${mainPort}?transport=udp`] }),
+      // TURN over UDP, and over TCP on the same port number (RFC 8656 §3.1; TURN_TCP defaults to on).
+      expect.objectContaining({ urls: [`turn:127.0.0.1:${mainPort}?transport=udp`, `turn:127.0.0.1:${mainPort}?transport=tcp`] }),
     ]);
+    expect(server.turnTcpPort).toBe(mainPort);
     const turn = config.iceServers[1];
     expect(turn?.username).toMatch(new RegExp(`^\\d+:${config.sessionId}$`, "u"));
     const expiry = Number(turn?.username?.split(":")[0]);

@@ -7,6 +7,7 @@ describe("loadConfig", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.port).toBe(4321);
     expect(config.turn.ports).toEqual([3478, 3479]);
+    expect(config.turn.tcp).toBe(true);
     expect(config.turn.mode).toBe("builtin");
     expect(config.turn.secretGenerated).toBe(true);
     expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
@@ -25,6 +26,7 @@ describe("loadConfig", () => {
     [{ TURN_SECRET: "short" }, 'Invalid TURN_SECRET "short": TURN_SECRET must be at least 16 characters'],
     [{ TURN_URLS: "http://example.org" }, "Invalid TURN_URLS"],
     [{ ALLOWED_ORIGINS: "https://example.org/path" }, "Invalid ALLOWED_ORIGINS"],
+    [{ TURN_TCP: "auto" }, 'Invalid TURN_TCP "auto": TURN_TCP must be true or false'],
     [{ TURN_ALLOW_PRIVATE_PEERS: "maybe" }, 'Invalid TURN_ALLOW_PRIVATE_PEERS "maybe": TURN_ALLOW_PRIVATE_PEERS must be true, false or auto'],
     [{ TURN_RELAY_PORT_MIN: "60000", TURN_RELAY_PORT_MAX: "50000" }, 'Invalid TURN_RELAY_PORT_MIN "60000": must not be above TURN_RELAY_PORT_MAX'],
     [{ TURN_PORT: "5000", TURN_ALT_PORT: "5000" }, 'Invalid TURN_ALT_PORT "5000": must differ from TURN_PORT'],
@@ -43,6 +45,11 @@ describe("loadConfig", () => {
     const text = (thrown as Error).message;
     expect(text).toContain(message);
     expect(text).not.toContain("\n");
+  });
+
+  it("turns TURN over TCP off with TURN_TCP=false", () => {
+    expect(loadConfig({ TURN_TCP: "false" }).turn.tcp).toBe(false);
+    expect(loadConfig({ TURN_TCP: "on" }).turn.tcp).toBe(true);
   });
 
   it("allows relaying to private peers automatically only on a loopback bind", () => {

@@ -16,14 +16,14 @@ describe("packet inspector records", () => {
   it("is disabled (and builds nothing) without a listener", () => {
     const inspector = createInspector(undefined, () => 0, () => undefined);
     expect(inspector.enabled).toBe(false);
-    inspector.message("in", new Uint8Array(3), client, server);
+    inspector.message("in", new Uint8Array(3), client, server, "udp");
   });
 
   it("describes each attribute with its offset, length and decoded value, plus the raw hex", () => {
     const records: TransactionRecord[] = [];
     const inspector = createInspector((r) => records.push(r), () => 1_700_000_000_000, () => undefined);
     const response = new StunMessageBuilder(StunMethod.binding, StunClass.successResponse, txid).add(XorMappedAddress, client).build({ fingerprint: true });
-    inspector.message("out", response, server, client, "1700000600:abc");
+    inspector.message("out", response, server, client, "udp", "1700000600:abc");
     const record = TransactionRecordSchema.parse(records[0]);
     expect(record).toMatchObject({
       kind: "stun",
@@ -46,7 +46,7 @@ describe("packet inspector records", () => {
     const records: TransactionRecord[] = [];
     const inspector = createInspector((r) => records.push(r), () => 0, () => undefined);
     const m = new StunMessageBuilder(StunMethod.allocate, StunClass.errorResponse, txid).add(ErrorCodeAttribute, errorCode(401)).add(Username, "1:u").build();
-    inspector.message("out", m, server, client);
+    inspector.message("out", m, server, client, "udp");
     expect(records[0]).toMatchObject({ username: "1:u", errorCode: 401, methodName: "Allocate", className: "error response" });
   });
 
@@ -55,7 +55,7 @@ describe("packet inspector records", () => {
     const inspector = createInspector(() => {
       throw new Error("listener bug");
     }, () => 0, (l) => lines.push(l));
-    inspector.message("in", new StunMessageBuilder(StunMethod.binding, StunClass.request, txid).build(), client, server);
+    inspector.message("in", new StunMessageBuilder(StunMethod.binding, StunClass.request, txid).build(), client, server, "tcp");
     expect(lines[0]).toMatch(/listener bug/);
   });
 });
