@@ -1,6 +1,6 @@
 /**
  * /inspect/ in Chromium against the real server (built site + /api/ice-config + built-in STUN/TURN
- * on two UDP ports), through the page's public contract: data-candidate-type / data-side rows,
+ * on two UDP ports and TCP on the first), through the page's public contract: data-candidate-type / data-side rows,
  * data-testid="gathering-state", "mapping-verdict" and the server tester's verdicts.
  *
  * Everything here runs on 127.0.0.1, where no NAT exists: Chromium drops a server-reflexive
@@ -67,14 +67,17 @@ describe("/inspect/ gathering against the built-in server", () => {
     expect(await padding("[data-candidate-type][data-side=local] td")).toBe(await padding(".cand-table thead th"));
     const hostUdp = all.filter((r) => r.type === "host" && r.tp === RECOMMENDED_TYPE_PREFERENCE.host);
     expect(hostUdp.length, "a UDP host candidate with type preference 126").toBeGreaterThan(0);
+    // The built-in server is offered over UDP and TCP (two TURN URLs): one relay row for each, and
+    // Chromium ranks the one reached over TCP below the one over UDP by its type preference.
     const relay = all.filter((r) => r.type === "relay");
+    expect(new Set(relay.map((r) => r.relayProtocol)), JSON.stringify(relay)).toEqual(new Set(["udp", "tcp"]));
     for (const r of relay) {
-      expect(CHROMIUM_TYPE_PREFERENCE.relay.udp, `relay over UDP has Chromium's UDP relay preference (${r.tp})`).toContain(r.tp);
+      const expected = r.relayProtocol === "tcp" ? CHROMIUM_TYPE_PREFERENCE.relay.tcp : CHROMIUM_TYPE_PREFERENCE.relay.udp;
+      expect(expected, `relay over ${r.relayProtocol} has Chromium's ${r.relayProtocol} relay preference (${r.tp})`).toContain(r.tp);
       expect(r.address).toBe("127.0.0.1");
+      expect(r.url).toMatch(new RegExp(`^turn:127\\.0\\.0\\.1:${String(server.turnPorts[0])}\\?transport=${r.relayProtocol}$`, "u"));
     }
-    console.info(`inspect e2e: Chromium relay type preference over UDP = ${relay.map((r) => r.tp).join(",")}; relay url=${relay[0]?.url}; relayProtocol=${relay[0]?.relayProtocol}`);
-    expect(relay[0]?.url).toMatch(/^turn:127\.0\.0\.1:\d+/u);
-    expect(relay[0]?.relayProtocol).toBe("udp");
+    console.info(`inspect e2e: Chromium relay type preferences = ${relay.map((r) => `${r.relayProtocol}:${String(r.tp)}`).join(",")}; relay urls=${relay.map((r) => r.url).join(",")}`);
     await expect.poll(() => page.getByTestId("mapping-verdict").textContent(), { timeout: 30_000 }).toBe("no-nat");
     expect(await page.getByTestId("what-it-means").textContent()).toMatch(/No server-reflexive candidate/u);
     console.info(`inspect e2e: rows ${JSON.stringify(all.map((r) => [r.type, r.address, r.tp, r.lp]))}; means: ${await page.getByTestId("what-it-means").textContent()}`);

@@ -1,7 +1,8 @@
 /**
  * Chromium against the TURN servers: two RTCPeerConnections in one page, relay-only, connect a data
- * channel through our built-in server, and the same through a real coturn. Proven with getStats()
- * (selected pair relay/relay over UDP), not with candidate strings alone.
+ * channel through our built-in server (reached over UDP, and over TCP), and the same through a real
+ * coturn. Proven with getStats() (selected pair relay/relay, relayProtocol udp or tcp), not with
+ * candidate strings alone.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +109,29 @@ describe("Chromium relays a data channel through a TURN server (iceTransportPoli
     const seen = new Set(records.flatMap((r) => (r.kind === "stun" ? [`${r.methodName} ${r.className}${r.errorCode ? ` ${String(r.errorCode)}` : ""}`] : [])));
     expect([...seen]).toEqual(expect.arrayContaining(["Allocate error response 401", "Allocate success response", "CreatePermission success response", "ChannelBind success response"]));
     expect(records.some((r) => r.kind === "relay-usage" && r.channels.some((c) => c.bytesToPeer > 0))).toBe(true);
+  });
+
+  it("through our built-in server reached over TCP only (turn:…?transport=tcp; RFC 8656 §3.1)", async () => {
+    const tcp = ours.tcpAddress();
+    expect(tcp).toBeDefined();
+    const before = records.length;
+    const result = await connect([{ urls: [`turn:127.0.0.1:${String(tcp?.port ?? 0)}?transport=tcp`], ...credentials("chromium-ours-tcp") }]);
+    expect(result.reply).toBe("pong:ping");
+    expect(result.candidates.a.length).toBeGreaterThan(0);
+    expect(result.candidates.a.every((c) => / typ relay /.test(c))).toBe(true);
+    // The relayed address itself is UDP; relayProtocol is how Chromium reached the TURN server.
+    expect(result.candidates.a.every((c) => / udp /i.test(c))).toBe(true);
+    expect(result.local).toMatchObject({ type: "relay", relayProtocol: "tcp" });
+    expect(result.remote).toMatchObject({ type: "relay" });
+    const mine = records.slice(before);
+    const stun = mine.filter((r) => r.kind === "stun");
+    expect(stun.length).toBeGreaterThan(0);
+    expect(stun.every((r) => r.transport === "tcp")).toBe(true);
+    const seen = new Set(stun.map((r) => `${r.methodName} ${r.className}${r.errorCode ? ` ${String(r.errorCode)}` : ""}`));
+    expect([...seen]).toEqual(expect.arrayContaining(["Allocate error response 401", "Allocate success response", "CreatePermission success response", "ChannelBind success response"]));
+    // Data flowed over the channel, i.e. as padded ChannelData on the TCP stream.
+    expect(mine.some((r) => r.kind === "relay-usage" && r.transport === "tcp" && r.channels.some((c) => c.bytesToPeer > 0 && c.bytesFromPeer > 0))).toBe(true);
+    expect(ours.stats()).toMatchObject({ tcpFramingErrors: 0, errors: 0 });
   });
 
   it("through a real coturn with the same credential scheme", async () => {
