@@ -59,6 +59,33 @@ describe("coturn's clients against our server", () => {
     expect(stats.bytesToPeers).toBeGreaterThanOrEqual(100 * 170);
     expect(stats.errors).toBe(0);
   });
+
+  it("turnutils_uclient -t reaches us over TCP (RFC 8656 §3.1), relays over UDP and loses nothing", async () => {
+    const uclient = requireCoturnBinary("turnutils_uclient");
+    const peerBinary = requireCoturnBinary("turnutils_peer");
+    const h = await startServer({ allowPrivatePeers: true });
+    cleanups.push(() => h.server.close());
+    const tcp = h.server.tcpAddress();
+    if (!tcp) throw new Error("TURN over TCP is not listening");
+    const peerPort = await freeUdpPort();
+    const peer = spawnLogged(peerBinary, ["-L", "127.0.0.1", "-p", String(peerPort)]);
+    cleanups.push(() => peer.stop());
+    await waitForEcho(peerPort);
+    // -t: TCP to the TURN server (the relay to the peer stays UDP); -s and -c as above.
+    const run = spawnLogged(uclient, ["-t", "-s", "-c", "-W", SECRET, "-u", "uclient-tcp", "-e", "127.0.0.1", "-r", String(peerPort), "-p", String(tcp.port), "-n", "50", "-m", "2", "-l", "170", "127.0.0.1"]);
+    cleanups.push(() => run.stop());
+    const totals = await run.waitFor(/tot_send_msgs=(\d+), tot_recv_msgs=(\d+)\s/, 25_000);
+    const lost = await run.waitFor(/Total lost packets (\d+)/, 25_000);
+    expect(await run.exited()).toBe(0);
+    expect(Number(totals[1])).toBe(100);
+    expect(Number(totals[2])).toBe(100);
+    expect(Number(lost[1])).toBe(0);
+    const stats = h.server.stats();
+    expect(stats.tcpAccepted).toBeGreaterThanOrEqual(2);
+    expect(stats.allocationsCreated).toBeGreaterThanOrEqual(2);
+    expect(stats.bytesToPeers).toBeGreaterThanOrEqual(100 * 170);
+    expect(stats).toMatchObject({ errors: 0, tcpFramingErrors: 0 });
+  });
 });
 
 describe("our credentials against a real coturn (use-auth-secret)", () => {
