@@ -4,9 +4,10 @@
  *
  * A message carries its session in the TURN username ("<expiry>:<sessionId>"). Messages without
  * one (the first Allocate, the 401 challenge, plain Binding requests) are matched by the client's
- * transport address: browsers send STUN and TURN requests from the same UDP socket, so once an
- * authenticated request arrives from an address, the earlier unauthenticated ones from that
- * address are attributed to the same session. Everything is bounded in count and in time.
+ * transport address: browsers send STUN and TURN requests from the same UDP socket (or TCP
+ * connection, for TURN over TCP), so once an authenticated request arrives from an address, the
+ * earlier unauthenticated ones from that address are attributed to the same session. A UDP socket
+ * and a TCP connection with the same address and port are different clients. Everything is bounded in count and in time.
  */
 import type { Endpoint, TransactionRecord } from "../../src/shared/stun/transaction-record.ts";
 
@@ -79,7 +80,10 @@ function clientEndpoint(record: TransactionRecord): Endpoint {
   return record.direction === "in" ? record.source : record.destination;
 }
 
-const key = (endpoint: Endpoint): string => `${endpoint.address}|${endpoint.port}`;
+const key = (record: TransactionRecord): string => {
+  const endpoint = clientEndpoint(record);
+  return `${record.transport === "tcp" ? "tcp|" : ""}${endpoint.address}|${endpoint.port}`;
+};
 
 export interface SessionLog {
   /** Files a record; returns the session(s) it now belongs to with the records to deliver. */
@@ -103,7 +107,7 @@ export function createSessionLog(clock: () => number, limits: SessionLogLimits =
   return {
     add(record) {
       const now = clock();
-      const address = key(clientEndpoint(record));
+      const address = key(record);
       const named = sessionIdOf(record.username);
       if (named) {
         const earlier = pending.get(address, now, limits.pendingMs) ?? [];

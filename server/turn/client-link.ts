@@ -3,9 +3,10 @@
 // that client's one connection, which is itself the 5-tuple. Handlers and the data path write to
 // a ClientLink and never need to know which.
 import type { Socket } from "node:dgram";
+import type { ClientTransport } from "../../src/shared/stun/transaction-record.ts";
 import type { TransportAddress } from "../stun/attributes/address.ts";
 
-export type ClientTransport = "udp" | "tcp";
+export type { ClientTransport };
 
 export interface ClientLink {
   readonly transport: ClientTransport;

@@ -5,8 +5,8 @@
  * binds channels and refreshes. One step per transaction, in the order they happened, grouped by
  * the browser address that made the allocation (a browser allocates once per network interface).
  */
-import type { AttributeRecord, Endpoint, StunMessageRecord, TransactionRecord } from "../../shared/stun/transaction-record.ts";
-import { endpointKey, groupTransactions, type Transaction } from "./transactions.ts";
+import type { AttributeRecord, ClientTransport, Endpoint, StunMessageRecord, TransactionRecord } from "../../shared/stun/transaction-record.ts";
+import { clientKey, endpointKey, groupTransactions, type Transaction } from "./transactions.ts";
 
 export type StepKind =
   | "allocate-unauthenticated"
@@ -30,6 +30,8 @@ export interface SequenceStep {
 
 export interface AllocationStory {
   readonly client: Endpoint;
+  /** UDP, or TCP when the browser reached the server over TCP (its relayed address is UDP either way). */
+  readonly transport: ClientTransport;
   readonly steps: readonly SequenceStep[];
   /** Set once an Allocate succeeded. */
   readonly relayed: Endpoint | undefined;
@@ -121,11 +123,11 @@ export function describeStep(t: Transaction): SequenceStep {
 
 /** One story per browser address, ordered by when that address first spoke. */
 export function allocationStories(records: readonly TransactionRecord[]): AllocationStory[] {
-  const stories = new Map<string, { client: Endpoint; steps: SequenceStep[] }>();
+  const stories = new Map<string, { client: Endpoint; transport: ClientTransport; steps: SequenceStep[] }>();
   for (const t of groupTransactions(records)) {
     if (t.outcome === "indication") continue; // Send/Data indications are data, counted in relay usage
-    const key = endpointKey(t.client);
-    const story = stories.get(key) ?? { client: t.client, steps: [] };
+    const key = clientKey(t.client, t.transport);
+    const story = stories.get(key) ?? { client: t.client, transport: t.transport, steps: [] };
     story.steps.push(describeStep(t));
     stories.set(key, story);
   }
@@ -135,6 +137,7 @@ export function allocationStories(records: readonly TransactionRecord[]): Alloca
       const granted = s.steps.find((step) => step.kind === "allocate-authenticated" && step.transaction.outcome === "success")?.transaction.response;
       return {
         client: s.client,
+        transport: s.transport,
         steps: s.steps,
         relayed: endpointValue(attr(granted, "XOR-RELAYED-ADDRESS")),
         mapped: endpointValue(attr(granted, "XOR-MAPPED-ADDRESS")),

@@ -3,7 +3,7 @@
  * "the transaction ID ... matches"). Grouping the inspector's records by transaction ID pairs each
  * request with its answer, and also folds in retransmissions (same ID sent again over UDP).
  */
-import type { Endpoint, RelayUsageRecord, StunMessageRecord, TransactionRecord } from "../../shared/stun/transaction-record.ts";
+import type { ClientTransport, Endpoint, RelayUsageRecord, StunMessageRecord, TransactionRecord } from "../../shared/stun/transaction-record.ts";
 
 export interface Transaction {
   readonly transactionId: string;
@@ -18,6 +18,8 @@ export interface Transaction {
   readonly errorCode: number | undefined;
   /** The browser's side of the exchange (its address as the server saw it). */
   readonly client: Endpoint;
+  /** How the browser reached the server: over UDP, or over a TCP connection (TURN over TCP). */
+  readonly transport: ClientTransport;
   /** Server time of the first message of the transaction. */
   readonly startedAt: number;
 }
@@ -33,6 +35,12 @@ function clientOf(record: StunMessageRecord): Endpoint {
 }
 
 /**
+ * The browser's socket: its address plus the transport. A UDP socket and a TCP connection may
+ * share a port number and are still two clients (records without a transport are UDP).
+ */
+export const clientKey = (client: Endpoint, transport: ClientTransport | undefined): string => `${transport === "tcp" ? "tcp " : ""}${endpointKey(client)}`;
+
+/**
  * Records grouped into transactions, in the order each transaction started (server time; ties keep
  * arrival order). Relay-usage records are ignored here (see latestUsage).
  */
@@ -41,7 +49,7 @@ export function groupTransactions(records: readonly TransactionRecord[]): Transa
   records.forEach((record, index) => {
     if (record.kind !== "stun") return;
     // Two clients could pick the same ID; the ID plus the client address identifies a transaction.
-    const key = `${record.transactionId}|${endpointKey(clientOf(record))}`;
+    const key = `${record.transactionId}|${clientKey(clientOf(record), record.transport)}`;
     const entry = byId.get(key) ?? { first: record, index, requests: 0 };
     if (record.cls === CLASS_REQUEST || record.cls === CLASS_INDICATION) {
       entry.requests++;
@@ -67,6 +75,7 @@ export function groupTransactions(records: readonly TransactionRecord[]): Transa
         outcome,
         errorCode,
         client: clientOf(first),
+        transport: first.transport ?? "udp",
         startedAt: first.time,
       };
     });

@@ -84,9 +84,9 @@ export class TurnAllocationElement extends HTMLElement {
 
   private story(story: AllocationStory, index: number, open: Set<string | null>): HTMLElement {
     const name = `Allocation ${String(index + 1)}`;
-    // The browser allocates once per network interface and peer connection: the first is open,
-    // the others are folded (they tell the same story).
-    const storyKey = `story|${endpointText(story.client)}`;
+    // The browser allocates once per network interface, peer connection and TURN URL (UDP and
+    // TCP): the first is open, the others are folded (they tell the same story).
+    const storyKey = `story|${story.transport}|${endpointText(story.client)}`;
     const unfold = open.has(storyKey) || (!this.#openedFirst && index === 0);
     if (unfold) this.#openedFirst = true;
     return el(
@@ -95,12 +95,12 @@ export class TurnAllocationElement extends HTMLElement {
       el(
         "details",
         { "data-key": storyKey, open: unfold },
-        el("summary", {}, `${name}: from your browser's socket ${endpointText(story.client)}${story.relayed ? `, relayed address ${endpointText(story.relayed)}` : ""} (${String(story.steps.length)} transactions)`),
+        el("summary", {}, `${name}: from your browser's ${story.transport === "tcp" ? "TCP connection" : "UDP socket"} ${endpointText(story.client)}${story.relayed ? `, relayed address ${endpointText(story.relayed)}` : ""} (${String(story.steps.length)} transactions)`),
         el(
         "ol",
         { class: "pk-steps", "data-testid": "turn-sequence" },
         ...story.steps.map((step, i) => {
-          const key = `${endpointText(story.client)}|${step.transaction.transactionId}`;
+          const key = `${story.transport}|${endpointText(story.client)}|${step.transaction.transactionId}`;
           const details = el("details", { "data-key": key, open: open.has(key) }, el("summary", {}, "Show the bytes"));
           // Render the (large) message views only when the reader opens them.
           const fill = (): void => {

@@ -15,6 +15,7 @@ export type Endpoint = z.infer<typeof EndpointSchema>;
  * peers is UDP either way). Optional so records written before TCP existed still parse: absent = udp.
  */
 export const ClientTransportSchema = z.enum(["udp", "tcp"]);
+export type ClientTransport = z.infer<typeof ClientTransportSchema>;
 
 const AttributeValueSchema = z.union([
   z.string(),

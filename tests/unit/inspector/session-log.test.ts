@@ -59,6 +59,16 @@ describe("session log", () => {
     expect(log.backlog("nobody")).toEqual([]);
   });
 
+  it("keeps a TCP connection apart from a UDP socket with the same address and port", () => {
+    const log = createSessionLog(() => 0, limits);
+    const browser = { address: "127.0.0.1", port: 50000 };
+    log.add(message("in", browser, "9999999999:udp-session"));
+    // The 401 to a TCP client on the same port number is not the UDP session's.
+    expect(log.add({ ...message("out", browser), transport: "tcp" })).toBeUndefined();
+    expect(log.add({ ...message("in", browser, "9999999999:tcp-session"), transport: "tcp" })?.records).toHaveLength(2);
+    expect(log.backlog("udp-session")).toHaveLength(1);
+  });
+
   it("drops unattributed messages after a while", () => {
     let now = 0;
     const log = createSessionLog(() => now, limits);

@@ -72,6 +72,14 @@ describe("allocationStories: the TURN allocation as a sequence", () => {
     expect(stories.map((s) => s.client.port)).toEqual([50123, 50999]);
   });
 
+  it("a UDP socket and a TCP connection with the same address and port are two stories (TURN over TCP)", () => {
+    const overTcp = allocationRecords().map((r) => ({ ...r, time: r.time + 1, transport: "tcp" as const }));
+    const stories = allocationStories([...allocationRecords(), ...overTcp]);
+    expect(stories.map((s) => s.transport)).toEqual(["udp", "tcp"]);
+    expect(stories.map((s) => s.steps.length)).toEqual([stories[0]?.steps.length, stories[0]?.steps.length]);
+    expect(groupTransactions(overTcp).every((t) => t.transport === "tcp")).toBe(true);
+  });
+
   it("describes refresh, delete and a stale nonce", () => {
     const refresh = (lifetime: number) => {
       const tid = lifetime.toString(16).padStart(24, "0");
