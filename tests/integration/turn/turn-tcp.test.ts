@@ -292,6 +292,25 @@ describe("TURN over TCP: what closes a connection, and what it frees", () => {
     expect((await later.transact(later.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
   });
 
+  it("a client that stops reading: relayed data beyond writeBufferBytes is dropped, the server keeps serving", async () => {
+    const h = await setup({ allowPrivatePeers: true, tcpLimits: { writeBufferBytes: 16_384 } });
+    const { c, peer, allocated } = await allocatedWithPeer(h, 0x4003);
+    const relayed = attr(allocated, XorRelayedAddress);
+    c.socket.pause(); // the kernel buffers fill, then the server's own write buffer
+    const payload = Buffer.alloc(1200, 7);
+    let sent = 0;
+    while (h.server.stats().tcpWritesDropped === 0) {
+      if (sent >= 200_000) throw new Error(`no drop after ${String(sent)} datagrams: ${JSON.stringify(h.server.stats())}`);
+      for (let i = 0; i < 200; i++) peer.socket.send(payload, relayed.port, relayed.address);
+      sent += 200;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    console.info(`turn-tcp: first write dropped after ${String(sent)} datagrams of 1200 bytes (${String(Math.round((sent * 1200) / 1e6))} MB) to a paused TCP client`);
+    const other = await client(h);
+    expect((await other.transact(other.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    expect(h.server.stats().errors).toBe(0);
+  });
+
   it("server close() ends every TCP connection", async () => {
     const h = await startServer();
     const c = await TcpTurnClient.open(h.server.tcpAddress() ?? h.address);
