@@ -7,14 +7,14 @@ import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { LOAD_FAILED_MESSAGE, PagefindUI, type LoadPagefind } from "../../../src/lib/lazy-pagefind.ts";
 
-function page(): { document: Document; window: Window; button: HTMLButtonElement; dialog: HTMLDialogElement; container: HTMLElement } {
+function page(): { document: Document; window: JSDOM["window"]; button: HTMLButtonElement; dialog: HTMLDialogElement; container: HTMLElement } {
   const { window } = new JSDOM(
     `<site-search><button data-open-modal>Search</button><dialog><div id="starlight__search"></div></dialog></site-search>`,
   );
   const document = window.document;
   return {
     document,
-    window: window as unknown as Window,
+    window,
     button: document.querySelector("button") as HTMLButtonElement,
     dialog: document.querySelector("dialog") as HTMLDialogElement,
     container: document.querySelector("#starlight__search") as HTMLElement,
