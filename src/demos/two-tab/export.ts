@@ -4,6 +4,7 @@
  * placeholder, so the reader can still see that a srflx candidate's raddr is a host candidate)
  * but not its value. 0.0.0.0 and loopback are kept: they say nothing about anyone.
  */
+import { SESSION_FILE_FORMAT, SESSION_FILE_VERSION, type SessionBody, type SessionFileInput } from "./session-file.ts";
 
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/gu;
 /** IPv6 in candidates and stats: hex groups with at least two colons (no SDP fingerprints reach this: see maskSdp). */
@@ -55,7 +56,11 @@ export function maskDeep(value: unknown, masker: Masker): unknown {
   return value;
 }
 
-export function exportSession(session: Record<string, unknown>, options: { maskAddresses: boolean; exportedAt: string }): string {
-  const data = { format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: options.exportedAt, masked: options.maskAddresses, ...session };
+/** The file's text; its shape is session-file.ts's schema, which the viewer reads it with. */
+export function exportSession(session: SessionBody, options: { maskAddresses: boolean; exportedAt: string }): string {
+  const data: SessionFileInput = { format: SESSION_FILE_FORMAT, version: SESSION_FILE_VERSION, exportedAt: options.exportedAt, masked: options.maskAddresses, ...session };
+  // A link ID is a hash of the candidate, address included: left out of a masked file (a reader
+  // works it out again from the masked candidate, see session-file.ts).
+  if (options.maskAddresses) data.candidates = data.candidates.map(({ linkId: _linkId, ...rest }) => rest);
   return JSON.stringify(options.maskAddresses ? maskDeep(data, createMasker()) : data, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
 }

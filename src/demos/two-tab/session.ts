@@ -966,8 +966,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
           connectionState: state.connectionState,
           localSdp: state.localSdp,
           remoteSdp: state.remoteSdp,
-          // The link ID is a hash of the candidate, address included: left out of a masked export.
-          candidates: maskAddresses ? state.candidates.map(({ linkId: _linkId, ...rest }) => rest) : state.candidates,
+          candidates: state.candidates,
           pairs: state.pairs.pairs,
           selectedPair: state.pairs.selected?.id,
           why: state.why,

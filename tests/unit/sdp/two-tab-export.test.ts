@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMasker, exportSession } from "../../../src/demos/two-tab/export.ts";
-
-const FINGERPRINT = "a=fingerprint:sha-256 6B:8B:5A:CD:E2:12:4C:98:B7:AB:36:0B:4D:B1:23:CE:70:2C:42:58:5E:39:A3:6A:9A:0E:DE:90:59:91:E1:DA";
+import { FINGERPRINT, SESSION } from "./two-tab-session-fixture.ts";
 
 describe("IP masking", () => {
   it("masks IPv4, IPv6 and mDNS names consistently, keeps 0.0.0.0 and loopback", () => {
@@ -24,25 +23,20 @@ describe("IP masking", () => {
 });
 
 describe("exportSession", () => {
-  const session = {
-    localSdp: `v=0\r\no=- 1 2 IN IP4 192.0.2.10\r\n${FINGERPRINT}\r\n`,
-    candidates: [{ address: "192.0.2.10", raw: "candidate:1 1 udp 1 192.0.2.10 9 typ host" }],
-    pairs: [{ priority: 9115038255631187967n }],
-    timeline: [{ label: "selected pair host/host", detail: "192.0.2.10:5000 ↔ 198.51.100.1:7000" }],
-  };
+  const session = SESSION;
 
   it("writes JSON with BigInt pair priorities as strings", () => {
     const json = JSON.parse(exportSession(session, { maskAddresses: false, exportedAt: "2026-11-23T21:00:00.000Z" })) as Record<string, unknown>;
-    expect(json).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, masked: false, pairs: [{ priority: "9115038255631187967" }] });
+    expect(json).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, masked: false, pairs: [{ priority: String(SESSION.pairs[0]?.priority) }] });
     expect(JSON.stringify(json)).toContain("192.0.2.10");
   });
 
   it("leaves no address behind when masking, and the same address gets the same mask everywhere", () => {
     const text = exportSession(session, { maskAddresses: true, exportedAt: "2026-11-23T21:00:00.000Z" });
-    expect(text).not.toMatch(/192\.0\.2\.10|198\.51\.100\.1/u);
+    expect(text).not.toMatch(/192\.0\.2\.10|203\.0\.113\.7|2001:db8/u);
     expect(text).toContain(FINGERPRINT);
     expect(text).toContain("2026-11-23T21:00:00.000Z");
-    const json = JSON.parse(text) as { candidates: { address: string }[]; timeline: { detail: string }[] };
-    expect(json.timeline[0]?.detail).toContain(json.candidates[0]?.address);
+    const json = JSON.parse(text) as { candidates: { address: string }[]; timeline: { detail?: string }[] };
+    expect(json.timeline.at(-1)?.detail).toContain(json.candidates[0]?.address);
   });
 });

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { exportSession } from "../../../src/demos/two-tab/export.ts";
+import { MAX_SESSION_FILE_BYTES, readSessionFile, sessionFileSchema, sessionFileSizeError, type SessionFile, type SessionFileResult } from "../../../src/demos/two-tab/session-file.ts";
+import { annotateSdp } from "../../../src/shared/sdp/annotate.ts";
+import { SESSION } from "./two-tab-session-fixture.ts";
+
+const EXPORTED_AT = "2026-11-23T21:00:00.000Z";
+const exported = (maskAddresses: boolean): string => exportSession(SESSION, { maskAddresses, exportedAt: EXPORTED_AT });
+
+function session(result: SessionFileResult): SessionFile {
+  if (!result.ok) throw new Error(`expected a session, got ${result.error.kind}: ${result.error.message}`);
+  return result.session;
+}
+
+/** The error of a file built from the exported one, changed by `edit`. */
+function errorOf(edit: (json: Record<string, unknown>) => unknown): { kind: string; message: string } {
+  const json = JSON.parse(exported(false)) as Record<string, unknown>;
+  const result = readSessionFile(JSON.stringify(edit(json) ?? json));
+  if (result.ok) throw new Error("expected an error");
+  return result.error;
+}
+
+describe("the session file schema and exportSession agree", () => {
+  it("validates what exportSession writes, masked and unmasked", () => {
+    for (const mask of [false, true]) {
+      const parsed = sessionFileSchema.safeParse(JSON.parse(exported(mask)));
+      expect(parsed.error?.issues ?? []).toEqual([]);
+      expect(parsed.data?.masked).toBe(mask);
+    }
+  });
+});
+
+describe("readSessionFile", () => {
+  it("reads an unmasked export back as the demo had it", () => {
+    const file = session(readSessionFile(exported(false)));
+    expect(file).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: EXPORTED_AT, masked: false, roomId: SESSION.roomId, role: "impolite", connectionState: "connected" });
+    expect(file.localSdp).toBe(SESSION.localSdp);
+    expect(file.candidates).toEqual(SESSION.candidates);
+    // The pair priority travels as a decimal string and comes back as the same BigInt.
+    expect(file.pairs[0]?.priority).toBe(SESSION.pairs[0]?.priority);
+    expect(typeof file.pairs[0]?.priority).toBe("bigint");
+    expect(file.selectedPair).toBe("P1");
+    expect(file.why).toBe(SESSION.why);
+    expect(file.runs).toEqual(SESSION.runs);
+    expect(file.timeline).toEqual(SESSION.timeline);
+  });
+
+  it("reads a masked export, and its candidates still link to their SDP lines", () => {
+    const text = exported(true);
+    expect(text).not.toContain('"linkId"');
+    const file = session(readSessionFile(text));
+    expect(file.masked).toBe(true);
+    expect(file.candidates.map((c) => c.address)).toEqual([expect.stringMatching(/^x\.x\.x\.\d+$/u), expect.stringMatching(/^x\.x\.x\.\d+$/u), expect.stringMatching(/^x:x::\d+$/u)]);
+    // A masked file carries no link IDs: worked out again from the masked candidate, they match
+    // the masked description's a=candidate lines (one masker, the same placeholder everywhere).
+    for (const side of ["local", "remote"] as const) {
+      const lines = new Set(annotateSdp((side === "local" ? file.localSdp : file.remoteSdp) ?? "").lines.flatMap((l) => (l.candidateId ? [l.candidateId] : [])));
+      const ids = file.candidates.filter((c) => c.side === side).map((c) => c.linkId);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(lines).toContain(id);
+    }
+  });
+
+  it("ignores unknown extra fields, at the top and inside rows", () => {
+    const file = session(
+      readSessionFile(
+        JSON.stringify({ ...(JSON.parse(exported(false)) as Record<string, unknown>), comment: "from a newer demo", candidates: SESSION.candidates.map((c) => ({ ...c, newColumn: 1 })) }),
+      ),
+    );
+    expect(file).not.toHaveProperty("comment");
+    expect(file.candidates[0]).not.toHaveProperty("newColumn");
+  });
+
+  it("does not let the file choose a candidate's link ID (it becomes an HTML id)", () => {
+    const file = session(readSessionFile(JSON.stringify({ ...(JSON.parse(exported(false)) as Record<string, unknown>), candidates: SESSION.candidates.map((c) => ({ ...c, linkId: "main-content" })) })));
+    expect(file.candidates.map((c) => c.linkId)).toEqual(SESSION.candidates.map((c) => c.linkId));
+  });
+});
+
+describe("readSessionFile errors", () => {
+  it("not JSON", () => {
+    const result = readSessionFile("v=0\r\no=- 1 2 IN IP4 192.0.2.1");
+    expect(result).toMatchObject({ ok: false, error: { kind: "not-json" } });
+    expect(result.ok ? "" : result.error.message).toMatch(/^This is not JSON/u);
+  });
+
+  it("JSON that is not a session: another format, no format, not an object", () => {
+    expect(errorOf((json) => ({ ...json, format: "chrome-webrtc-internals" }))).toEqual({
+      kind: "wrong-format",
+      message: "This JSON is not a two-tab session saved by the demo: its “format” is \"chrome-webrtc-internals\", where a session says “webrtc-through-nats/two-tab-session”.",
+    });
+    expect(errorOf((json) => ({ ...json, format: undefined }))).toMatchObject({ kind: "wrong-format", message: expect.stringContaining("it has no “format” field") as unknown });
+    expect(errorOf(() => [1, 2])).toMatchObject({ kind: "wrong-format", message: expect.stringContaining("it is an array, not an object") as unknown });
+  });
+
+  it("a version this page does not read", () => {
+    expect(errorOf((json) => ({ ...json, version: 2 }))).toEqual({ kind: "unsupported-version", message: "This session file is version 2; this page reads version 1." });
+    expect(errorOf((json) => ({ ...json, version: undefined }))).toEqual({ kind: "unsupported-version", message: "This session file is a file with no “version”; this page reads version 1." });
+  });
+
+  it("a missing field, named", () => {
+    expect(errorOf((json) => ({ ...json, connectionState: undefined }))).toEqual({
+      kind: "invalid",
+      message: "This session file has missing or invalid fields: “connectionState”: missing (expected string).",
+    });
+  });
+
+  it("invalid fields, named with their place in the file", () => {
+    const error = errorOf((json) => {
+      const candidates = json["candidates"] as Record<string, unknown>[];
+      return { ...json, masked: "yes", candidates: [{ ...candidates[0], port: "50000" }, { ...candidates[1], type: "teredo" }] };
+    });
+    expect(error.kind).toBe("invalid");
+    expect(error.message).toContain("“candidates[0].port”: expected number, found string");
+    expect(error.message).toContain("“candidates[1].type”");
+    expect(error.message).toContain("“masked”: expected boolean, found string");
+  });
+
+  it("a pair priority that is not a whole number", () => {
+    const error = errorOf((json) => ({ ...json, pairs: (json["pairs"] as Record<string, unknown>[]).map((p) => ({ ...p, priority: "12e3" })) }));
+    expect(error).toEqual({ kind: "invalid", message: "This session file has missing or invalid fields: “pairs[0].priority”: a pair priority is a whole number written as a string." });
+  });
+
+  it("lists at most three problems and counts the rest", () => {
+    const error = errorOf((json) => ({ ...json, why: 1, runs: "none", stats: null, iceServers: [1], connectionState: false }));
+    expect(error.message).toMatch(/; and 2 more\.$/u);
+  });
+
+  it("too large: checked before reading, and on pasted text before parsing", () => {
+    expect(sessionFileSizeError(MAX_SESSION_FILE_BYTES)).toBeUndefined();
+    expect(sessionFileSizeError(MAX_SESSION_FILE_BYTES + 1)).toEqual({
+      kind: "too-large",
+      message: "This file is 5.0 MB; a saved session is at most 5.0 MB (a real one is tens of kilobytes), so it was not read.",
+    });
+    expect(sessionFileSizeError(12 * 1024 * 1024)?.message).toMatch(/^This file is 12\.0 MB/u);
+    // Not JSON either, but the size is what is reported: it was never parsed.
+    expect(readSessionFile("x".repeat(MAX_SESSION_FILE_BYTES + 1))).toMatchObject({ ok: false, error: { kind: "too-large" } });
+    // Counted in UTF-8 bytes: under the cap in characters, over it in bytes.
+    expect(readSessionFile("é".repeat(MAX_SESSION_FILE_BYTES / 2 + 1))).toMatchObject({ ok: false, error: { kind: "too-large" } });
+  });
+});
