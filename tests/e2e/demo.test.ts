@@ -5,54 +5,34 @@
  */
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
 import { checkOverflow, PHONE, withoutJavaScript } from "./support/layout.ts";
+import { DemoTabs, roomOf, type DemoTab } from "./support/two-tab.ts";
 
 let server: TestServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+let tabs: DemoTabs;
 
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
+  tabs = new DemoTabs(browser, server.url);
 });
 // Each test's tabs are closed after it: open demo tabs keep polling getStats().
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+  await tabs?.closeAll();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
 
-async function openDemo(query = ""): Promise<{ page: Page; errors: string[] }> {
-  // One context per tab, like two windows; camera/microphone come from Chromium's fake devices.
-  const context = await browser.newContext({ permissions: ["camera", "microphone"] });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(new URL(`/demo/${query}`, server.url).href);
-  return { page, errors };
-}
-
-async function roomOf(page: Page): Promise<string> {
-  await expect.poll(() => page.getByTestId("room-link").inputValue(), { timeout: 10_000 }).toContain("room=");
-  return new URL(await page.getByTestId("room-link").inputValue()).searchParams.get("room") ?? "";
-}
-
-async function connectedPair(extra = ""): Promise<{ a: Page; b: Page; room: string; errors: string[][] }> {
-  const first = await openDemo(extra ? `?${extra.replace(/^&/u, "")}` : "");
-  const room = await roomOf(first.page);
-  const second = await openDemo(`?room=${room}${extra}`);
-  for (const page of [first.page, second.page]) {
-    await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
-  }
-  return { a: first.page, b: second.page, room, errors: [first.errors, second.errors] };
-}
+const openDemo = (query = ""): Promise<DemoTab> => tabs.open(query);
+const connectedPair = (extra = ""): ReturnType<DemoTabs["connectedPair"]> => tabs.connectedPair(extra);
 
 async function selectedTypes(page: Page): Promise<{ local: string | null; remote: string | null }> {
   const box = page.getByTestId("selected-pair");
@@ -244,7 +224,7 @@ describe("two-tab demo", () => {
     const bad = await openDemo("?room=not%20a%20room");
     await expect.poll(() => bad.page.getByTestId("demo-error").textContent()).toContain("16 to 64 characters");
     const context = await browser.newContext();
-    contexts.push(context);
+    tabs.track(context);
     const page = await context.newPage();
     // Both transports fail: the WebSocket is closed at once and long-polling requests are refused.
     await page.routeWebSocket(/\/socket\.io\//u, (ws) => ws.close());

@@ -3,15 +3,11 @@
  * TwoTabDemo.astro and wires its controls. Drawing only; the behaviour is in session.ts and the
  * pure modules beside it.
  */
-import { annotateSdp, type AnnotatedLine } from "../../shared/sdp/annotate.ts";
-import { formatOffset } from "../../shared/timeline/model.ts";
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
-import { CANDIDATE_EXTRA_COLUMNS, hostPort, type CandidateRow } from "./candidates.ts";
-import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "../../components/candidates/rows.ts";
-import { renderCandidateRows } from "../../components/candidates/render.ts";
-import { el, part, replaceChildren, updateRows, type KeyedRow } from "../../lib/dom.ts";
+import { el, part } from "../../lib/dom.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
+import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
 
@@ -73,17 +69,7 @@ export class TwoTabDemoElement extends HTMLElement {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     });
-    // Cross-links: a candidate link in the SDP moves focus to its table row, and back.
-    this.addEventListener("click", (event) => {
-      const target = event.target instanceof Element ? event.target.closest<HTMLAnchorElement>("a[data-jump]") : null;
-      if (!target) return;
-      const destination = document.getElementById(target.dataset["jump"] ?? "");
-      if (!destination) return;
-      event.preventDefault();
-      destination.closest("details")?.setAttribute("open", "");
-      destination.scrollIntoView({ block: "center" });
-      destination.focus();
-    });
+    followCandidateLinks(this);
     part(this, "timeline-list").closest("details")?.addEventListener("toggle", () => {
       this.drawn.timeline = -1;
       if (this.session) this.drawTimeline(this.session.state);
@@ -95,7 +81,7 @@ export class TwoTabDemoElement extends HTMLElement {
       this.diagramVisible = entries.some((e) => e.isIntersecting);
       if (this.diagramVisible && this.diagramPending) this.drawDiagramSoon(false);
     }).observe(part(this, "diagram-box"));
-    new MutationObserver(() => this.drawDiagramSoon(true)).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    onThemeChange(() => this.drawDiagramSoon(true));
   }
 
   private readExperiments(): Experiments {
@@ -123,12 +109,12 @@ export class TwoTabDemoElement extends HTMLElement {
       state.turnMode === undefined ? "asking the server…" : state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");
     this.drawChat(state);
     this.drawMedia(state);
-    this.drawRuns(state);
+    drawRuns(this, state.runs, "No runs yet.");
     this.drawLink(state);
-    this.drawPairs(state);
-    this.drawCandidates(state);
-    this.drawSdp("local", state.localSdp);
-    this.drawSdp("remote", state.remoteSdp);
+    drawPairs(this, { ...state.pairs, why: state.why }, "No pairs yet.");
+    drawCandidates(this, state.candidates, "None yet.");
+    this.drawSdp("local", state.localSdp, "No description yet.");
+    this.drawSdp("remote", state.remoteSdp, "Nothing received yet.");
     this.drawTimeline(state);
     part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
@@ -181,117 +167,11 @@ export class TwoTabDemoElement extends HTMLElement {
     error.textContent = state.mediaError ?? "";
   }
 
-  private drawPairs(state: DemoState): void {
-    const selected = state.pairs.selected;
-    const box = part(this, "selected-pair");
-    if (selected) box.setAttribute("data-local-type", selected.local.type);
-    else box.removeAttribute("data-local-type");
-    if (selected) box.setAttribute("data-remote-type", selected.remote.type);
-    else box.removeAttribute("data-remote-type");
-    part(this, "why").textContent = state.why || "No pair selected yet.";
-    part(this, "role-note").textContent = state.pairs.role ? `This tab is the ${state.pairs.role} agent.` : "";
-    const num = "num";
-    const rows: KeyedRow[] = state.pairs.pairs.map((p) => ({
-      key: p.id,
-      attributes: { class: p.selected ? "selected" : undefined, "aria-current": p.selected ? "true" : undefined },
-      cells: [
-        { text: `${p.local.type} ${hostPort(p.local.address, p.local.port)}` },
-        { text: `${p.remote.type} ${hostPort(p.remote.address, p.remote.port)}` },
-        { text: p.state },
-        { text: p.nominated ? "yes" : "no" },
-        { text: p.priority?.toString() ?? "?", class: num },
-        { text: `${p.requestsSent}/${p.responsesReceived}`, class: num },
-        { text: `${p.requestsReceived}/${p.responsesSent}`, class: num },
-        { text: p.rttMs === undefined ? "—" : p.rttMs.toFixed(1), class: num },
-        { text: `${p.bytesSent}/${p.bytesReceived}`, class: num },
-      ],
-    }));
-    // Updated in place: the table refreshes every second while someone may be reading it.
-    updateRows(part<HTMLTableSectionElement>(this, "pairs"), rows, () => el("tr", {}, el("td", { colspan: 9 }, "No pairs yet.")));
-  }
-
-  /** The shared table's columns (src/components/candidates/), plus where the row came from and its SDP line. */
-  private drawCandidates(state: DemoState): void {
-    for (const side of ["local", "remote"] as const) {
-      const rows: { demo: CandidateRow; table: CandidateTableRow }[] = [];
-      for (const demo of state.candidates.filter((c) => c.side === side)) {
-        const result = candidateTableRow({ raw: demo.raw, url: demo.url, atMs: demo.atMs });
-        if (result.ok) rows.push({ demo, table: result.row });
-      }
-      renderCandidateRows(part(this, `${side}-candidates`), rows.map((r) => r.table), side, "None yet.", CANDIDATE_COLUMNS.length + CANDIDATE_EXTRA_COLUMNS.length, (_row, i) => {
-        const row = rows[i]?.demo;
-        if (!row) return {};
-        const where =
-          row.side === "local"
-            ? row.sent === false
-              ? "dropped (experiment)"
-              : row.source === "sdp"
-                ? "in the offer"
-                : "sent"
-            : row.source === "stats"
-              ? "learnt from checks"
-              : `received (${row.source})`;
-        return {
-          attributes: { id: `${side}-${row.linkId}`, tabindex: "-1", class: row.sent === false ? "dropped" : undefined },
-          cells: [el("td", {}, where), el("td", {}, el("a", { href: `#${side}-sdp-${row.linkId}`, "data-jump": `${side}-sdp-${row.linkId}` }, "SDP line"))],
-        };
-      });
-    }
-  }
-
-  private sdpLine(side: "local" | "remote", line: AnnotatedLine): HTMLLIElement {
-    const id = line.candidateId ? `${side}-sdp-${line.candidateId}` : undefined;
-    return el(
-      "li",
-      { id, tabindex: id ? -1 : undefined },
-      el(
-        "details",
-        { class: "sdp-line" },
-        el("summary", { title: line.explanation }, el("code", {}, line.text)),
-        el("p", {}, line.explanation, line.reference ? el("span", { class: "ref" }, ` (${line.reference})`) : undefined),
-        line.candidateId ? el("a", { href: `#${side}-${line.candidateId}`, "data-jump": `${side}-${line.candidateId}` }, "Show this candidate in the table") : undefined,
-      ),
-    );
-  }
-
-  private drawSdp(side: "local" | "remote", sdp: string | undefined): void {
+  /** A description is redrawn only when it changed: the reader may have opened some of its lines. */
+  private drawSdp(side: "local" | "remote", sdp: string | undefined, emptyText: string): void {
     if ((sdp ?? "") === this.drawn[`${side}Sdp`]) return;
     this.drawn[`${side}Sdp`] = sdp ?? "";
-    const box = part(this, `${side}-sdp`);
-    if (!sdp) {
-      replaceChildren(box, el("p", {}, side === "local" ? "No description yet." : "Nothing received yet."));
-      return;
-    }
-    const open = new Set([...box.querySelectorAll<HTMLDetailsElement>("details.sdp-section")].filter((d) => d.open).map((d) => d.dataset["section"]));
-    const annotated = annotateSdp(sdp);
-    replaceChildren(
-      box,
-      ...annotated.sections.map((section) => {
-        const key = String(section.section);
-        return el(
-          "details",
-          { class: "sdp-section", "data-section": key, open: section.section === "session" || open.has(key) },
-          el("summary", {}, section.summary),
-          el("ol", { class: "sdp-lines", start: section.lines[0]?.number }, ...section.lines.map((line) => this.sdpLine(side, line))),
-        );
-      }),
-      el("details", { class: "sdp-raw" }, el("summary", {}, "Raw text"), el("pre", {}, sdp)),
-    );
-  }
-
-  private drawRuns(state: DemoState): void {
-    const rows = state.runs.map((run) =>
-      el(
-        "tr",
-        {},
-        el("td", { class: "num" }, run.n),
-        el("td", {}, run.kind === "connect" ? "connect" : "ICE restart"),
-        el("td", {}, run.settings),
-        el("td", { class: "num" }, run.connectMs === undefined ? "…" : `${run.connectMs} ms`),
-        el("td", { class: "num" }, run.channelMs === undefined ? (run.kind === "connect" ? "…" : "—") : `${run.channelMs} ms`),
-      ),
-    );
-    replaceChildren(part(this, "runs"), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 5 }, "No runs yet."))]));
+    drawSdp(this, side, sdp, emptyText);
   }
 
   private drawTimeline(state: DemoState): void {
@@ -303,22 +183,7 @@ export class TwoTabDemoElement extends HTMLElement {
     const list = part(this, "timeline-list");
     if (!list.closest("details")?.open || state.timeline.length === this.drawn.timeline) return;
     this.drawn.timeline = state.timeline.length;
-    const first = state.timeline[0];
-    replaceChildren(
-      part(this, "timeline-list"),
-      ...state.timeline.map((event) =>
-        el(
-          "li",
-          { class: `tl-${event.side}` },
-          el("span", { class: "tl-time" }, formatOffset(event, first)),
-          " ",
-          el("span", { class: "tl-side" }, event.side === "local" ? "this tab" : "other tab"),
-          " ",
-          event.label,
-          event.detail ? el("span", { class: "tl-detail" }, ` — ${event.detail}`) : undefined,
-        ),
-      ),
-    );
+    drawTimelineList(this, state.timeline);
   }
 
   /**
@@ -341,27 +206,11 @@ export class TwoTabDemoElement extends HTMLElement {
   private async drawDiagram(force: boolean): Promise<void> {
     const state = this.session?.state;
     if (!state || state.timeline.length === 0) return;
-    // The diagram shows the latest run (from the second peer's arrival); the list below has everything.
-    const runStart = state.runs[state.runs.length - 1]?.startedAt ?? -Infinity;
-    const firstOfRun = state.timeline.findIndex((e) => e.at >= runStart - 1000);
-    const events = firstOfRun === -1 ? state.timeline : state.timeline.slice(firstOfRun);
-    const source = toSequenceDiagram(events);
+    const source = toSequenceDiagram(latestRunEvents(state.timeline, state.runs));
     if (!force && source === this.drawn.diagram) return;
     this.drawn.diagram = source;
-    const canvas = part(this, "diagram");
-    part(this, "diagram-source").textContent = source;
-    try {
-      // Mermaid is large: it is loaded only on this page, and only once there is a timeline.
-      const { default: mermaid } = await import("mermaid");
-      mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: document.documentElement.dataset["theme"] === "dark" ? "dark" : "default" });
-      this.diagramCount += 1;
-      const { svg } = await mermaid.render(`two-tab-diagram-${this.diagramCount}`, source);
-      canvas.innerHTML = svg;
-      canvas.dataset["rendered"] = "true";
-    } catch (error) {
-      canvas.textContent = `The diagram could not be drawn (${error instanceof Error ? error.message : String(error)}); the list below has every step.`;
-      canvas.dataset["rendered"] = "error";
-    }
+    this.diagramCount += 1;
+    await drawDiagram(this, source, `two-tab-diagram-${this.diagramCount}`);
   }
 }
 

@@ -139,6 +139,10 @@ export type SessionBody = z.input<typeof sessionBodySchema>;
 export type SessionFileInput = z.input<typeof sessionFileSchema>;
 /** A file as the viewer has it after parsing. */
 export type SessionFile = z.output<typeof sessionFileSchema>;
+/** Rows as the panels draw them (panels.ts): the demo's own rows fit these types too. */
+export type SavedCandidate = SessionFile["candidates"][number];
+export type SavedPair = SessionFile["pairs"][number];
+export type SavedRun = SessionFile["runs"][number];
 
 export type SessionFileErrorKind = "too-large" | "not-json" | "wrong-format" | "unsupported-version" | "invalid";
 

@@ -9,6 +9,7 @@ import { toRtcIceServer, type IceConfig } from "../../shared/ice-config.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
 import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow, type CandidateRow } from "./candidates.ts";
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
+import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
@@ -16,12 +17,7 @@ import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
 import * as signaling from "./signaling-client.ts";
 
-export interface Experiments {
-  relayOnly: boolean;
-  dropHost: boolean;
-  dropSrflx: boolean;
-  trickle: boolean;
-}
+export type { Experiments } from "./experiments.ts";
 
 export interface ChatLine {
   from: "me" | "peer" | "system";
@@ -233,15 +229,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     changed();
   }
 
-  function settingsLabel(e: Experiments): string {
-    const parts = [e.relayOnly ? "relay-only" : "all candidates", e.trickle ? "trickle" : "no trickle"];
-    if (e.dropHost) parts.push("host dropped");
-    if (e.dropSrflx) parts.push("srflx dropped");
-    return parts.join(", ");
-  }
-
   function startRun(kind: Run["kind"]): void {
-    currentRun = { n: state.runs.length + 1, kind, settings: settingsLabel(state.experiments), startedAt: now() };
+    currentRun = { n: state.runs.length + 1, kind, settings: experimentsLabel(state.experiments), startedAt: now() };
     state.runs = [...state.runs, currentRun];
     state.attemptInFlight = true;
   }
@@ -953,7 +942,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       } catch {
         // Not in a room (e.g. it was full): just join again.
       }
-      record("note", `reconnecting with ${settingsLabel(experiments)}`);
+      record("note", `reconnecting with ${experimentsLabel(experiments)}`);
       await doJoin(room);
     },
     exportJson(maskAddresses) {
