@@ -59,6 +59,7 @@ export default defineConfig({
           label: "Live tools",
           items: [
             { label: "Two-tab demo", link: "/demo/" },
+            { label: "Open a saved session", link: "/demo/session/" },
             { label: "Inspect your connection", link: "/inspect/" },
           ],
         },
