@@ -102,7 +102,7 @@ export class SessionViewerElement extends HTMLElement {
     part(this, "exported").textContent = exportedAt(file.exportedAt);
     part(this, "masked").textContent = file.masked ? "masked (replaced by placeholders such as x.x.x.1)" : "not masked (the real addresses)";
     part(this, "room").textContent = file.roomId ?? "—";
-    part(this, "role").textContent = file.role ? `${file.role} (perfect negotiation, chosen by the server)` : "—";
+    part(this, "role").textContent = file.role ? `${file.role} (chosen by the signaling server)` : "—";
     part(this, "connection-state").textContent = file.connectionState;
     part(this, "experiments").textContent = experimentsLabel(file.experiments);
     part(this, "ice-servers").textContent = file.iceServers.length === 0 ? "none: host candidates only" : file.iceServers.join(", ");

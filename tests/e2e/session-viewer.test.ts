@@ -1,0 +1,229 @@
+/**
+ * The saved session viewer (/demo/session/) in Chromium against the built site: a session
+ * downloaded from two connected demo tabs opens with the demo's own panels, without the page
+ * opening any connection; bad files get an alert and change nothing else; keyboard, axe, no-JS.
+ */
+import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { exportSession } from "../../src/demos/two-tab/export.ts";
+import { MAX_SESSION_FILE_BYTES } from "../../src/demos/two-tab/session-file.ts";
+import { startTestServer, type TestServer } from "../support/test-server.ts";
+import { SESSION } from "../unit/sdp/two-tab-session-fixture.ts";
+import { collectPageErrors, launchChromium } from "./support/browser.ts";
+import { candidateRows } from "./support/candidate-rows.ts";
+import { withoutJavaScript } from "./support/layout.ts";
+import { DemoTabs } from "./support/two-tab.ts";
+
+let server: TestServer;
+let browser: Browser;
+let tabs: DemoTabs;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  tabs = new DemoTabs(browser, server.url);
+});
+afterEach(async () => {
+  await tabs?.closeAll();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Viewer {
+  page: Page;
+  errors: string[];
+  /** Paths of every request the page made after it loaded. */
+  requests: string[];
+  websockets: string[];
+}
+
+/** The viewer in a fresh context that counts RTCPeerConnections made and requests sent. */
+async function openViewer(): Promise<Viewer> {
+  const context = await browser.newContext();
+  tabs.track(context);
+  await context.addInitScript(() => {
+    const counted = window as unknown as { peerConnections: number };
+    counted.peerConnections = 0;
+    const Original = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Original {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        counted.peerConnections += 1;
+      }
+    };
+  });
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(new URL("/demo/session/", server.url).href);
+  const requests: string[] = [];
+  const websockets: string[] = [];
+  page.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  page.on("websocket", (ws) => websockets.push(ws.url()));
+  return { page, errors, requests, websockets };
+}
+
+const fileOf = (name: string, text: string): { name: string; mimeType: string; buffer: Buffer } => ({ name, mimeType: "application/json", buffer: Buffer.from(text) });
+const sampleJson = (): string => exportSession(SESSION, { maskAddresses: false, exportedAt: "2026-11-23T21:00:00.000Z" });
+
+async function download(page: Page, masked: boolean): Promise<{ path: string; text: string }> {
+  await page.locator("[data-part=mask]").setChecked(masked);
+  const event = page.waitForEvent("download");
+  await page.getByTestId("export").click();
+  const path = await (await event).path();
+  return { path, text: await readFile(path, "utf8") };
+}
+
+interface SavedJson {
+  candidates: { side: string; type: string; address: string }[];
+  timeline: unknown[];
+  selectedPair?: string;
+}
+
+describe("saved session viewer", () => {
+  it("opens the sessions two connected tabs saved, masked then not, with the demo's panels and no connection", async () => {
+    const { a } = await tabs.connectedPair();
+    await expect.poll(() => a.getByTestId("selected-pair").getAttribute("data-local-type"), { timeout: 10_000 }).not.toBeNull();
+    await expect.poll(() => a.getByTestId("runs").textContent(), { timeout: 10_000 }).toMatch(/\d+ ms.*\d+ ms/u);
+    expect(await a.getByTestId("open-saved-session").getAttribute("href")).toBe("/demo/session/");
+    const masked = await download(a, true);
+    const plain = await download(a, false);
+
+    const viewer = await openViewer();
+    const { page } = viewer;
+    expect(await page.locator("main a[href='/demo/']").count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("session").isVisible()).toBe(false);
+    await page.getByTestId("session-file").setInputFiles(masked.path);
+
+    const json = JSON.parse(masked.text) as SavedJson;
+    await expect.poll(() => page.getByTestId("session").isVisible()).toBe(true);
+    expect(await page.getByTestId("masked").textContent()).toMatch(/^masked/u);
+    expect(await page.getByTestId("connection-state").textContent()).toBe("connected");
+    for (const id of ["local-sdp", "remote-sdp"]) {
+      expect(await page.getByTestId(id).textContent()).toContain("v=0");
+      expect(await page.getByTestId(id).textContent()).toContain("a=candidate:");
+    }
+    // One row per candidate in the file, on its side, with its type.
+    const rows = await candidateRows(page);
+    expect(rows.map((r) => `${r.side} ${r.type} ${r.address}`).sort()).toEqual(json.candidates.map((c) => `${c.side} ${c.type} ${c.address}`).sort());
+    expect(rows.some((r) => r.side === "local") && rows.some((r) => r.side === "remote")).toBe(true);
+    expect(rows.every((r) => /^x\.x\.x\.\d+$|^x:x::\d+$|^127\.0\.0\.1$|^::1$|\.local$/u.test(r.address))).toBe(true);
+    // A masked file has no link IDs: the viewer works them out, and the SDP-to-row links work.
+    await page.locator("[data-testid=local-sdp] a[data-jump]").first().evaluate((link: HTMLAnchorElement) => link.click());
+    const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+    expect(focused).toMatch(/^local-cand-[0-9a-f]{8}$/u);
+    expect(await page.locator(`#${focused}`).getAttribute("data-candidate-type")).not.toBeNull();
+    // The selected pair, its row and why it won.
+    const box = page.getByTestId("selected-pair");
+    expect(["host", "srflx", "prflx", "relay"]).toContain(await box.getAttribute("data-local-type"));
+    expect(["host", "srflx", "prflx", "relay"]).toContain(await box.getAttribute("data-remote-type"));
+    expect(await box.textContent()).toContain("Selected:");
+    expect(await page.locator("tr[aria-current=true]").count()).toBe(1);
+    expect(await page.getByTestId("runs").textContent()).toMatch(/\d+ ms/u);
+    // The timeline: every step in the list, the latest run as a diagram.
+    expect(await page.locator("[data-testid=timeline-list] li").count()).toBe(json.timeline.length);
+    await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 15_000 }).toBe(1);
+
+    // A second file replaces the first.
+    await page.getByTestId("session-file").setInputFiles(plain.path);
+    await expect.poll(() => page.getByTestId("masked").textContent()).toMatch(/^not masked/u);
+    const plainJson = JSON.parse(plain.text) as SavedJson;
+    expect((await candidateRows(page)).map((r) => r.address).sort()).toEqual(plainJson.candidates.map((c) => c.address).sort());
+    await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 15_000 }).toBe(1);
+
+    // Everything happened in the page: no WebSocket, no signaling or API request, no peer connection.
+    expect(viewer.websockets).toEqual([]);
+    expect(viewer.requests.filter((path) => /^\/(?:socket\.io|api)\//u.test(path))).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { peerConnections: number }).peerConnections)).toBe(0);
+    expect(await page.getByTestId("viewer-error").isVisible()).toBe(false);
+    expect(viewer.errors).toEqual([]);
+  });
+
+  it("says what is wrong with a bad file in an alert, and leaves the open session as it was", async () => {
+    const { page, errors } = await openViewer();
+    const input = page.getByTestId("session-file");
+    await input.setInputFiles(fileOf("session.json", sampleJson()));
+    await expect.poll(() => page.getByTestId("session").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 15_000 }).toBe(1);
+    const shown = async (): Promise<string> => (await page.getByTestId("session").innerText()).replace(/\s+/gu, " ");
+    const before = await shown();
+    expect(before).toContain("fixture-room-0123456789");
+
+    const alert = page.getByRole("alert").filter({ hasText: /\S/u });
+    const cases: [string, () => Promise<void>, string | RegExp][] = [
+      ["not JSON", () => input.setInputFiles(fileOf("notes.json", "v=0\r\no=- 1 2 IN IP4 192.0.2.1")), /^This is not JSON/u],
+      ["another format", () => input.setInputFiles(fileOf("dump.json", JSON.stringify({ format: "chrome-webrtc-internals" }))), "its “format” is \"chrome-webrtc-internals\""],
+      ["a newer version", () => input.setInputFiles(fileOf("new.json", JSON.stringify({ ...(JSON.parse(sampleJson()) as object), version: 2 }))), "version 2; this page reads version 1"],
+      ["a missing field", () => input.setInputFiles(fileOf("cut.json", JSON.stringify({ ...(JSON.parse(sampleJson()) as object), candidates: undefined }))), "“candidates”: missing"],
+      ["too large", () => input.setInputFiles(fileOf("huge.json", " ".repeat(MAX_SESSION_FILE_BYTES + 1))), "at most 5.0 MB"],
+      [
+        "pasted, another format",
+        async () => {
+          await page.getByTestId("session-paste").fill('{"format":"something-else","version":1}');
+          await page.getByTestId("session-paste-open").click();
+        },
+        "its “format” is \"something-else\"",
+      ],
+    ];
+    for (const [name, act, message] of cases) {
+      await act();
+      await expect.poll(() => alert.textContent(), { message: name }).toMatch(typeof message === "string" ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&"), "u") : message);
+      expect(await shown(), name).toBe(before);
+    }
+    // A good file clears the alert.
+    await page.getByTestId("session-paste").fill(sampleJson());
+    await page.getByTestId("session-paste-open").click();
+    await expect.poll(() => page.getByTestId("viewer-error").isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it("opens a file dropped on the drop zone, and pasted text from the keyboard alone", async () => {
+    const { page } = await openViewer();
+    await page.evaluate((text) => {
+      const zone = document.querySelector("[data-testid=drop-zone]");
+      const data = new DataTransfer();
+      data.items.add(new File([text], "dropped.json", { type: "application/json" }));
+      zone?.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, sampleJson());
+    await expect.poll(() => page.locator("[data-part=source]").textContent()).toBe("dropped.json");
+
+    // Keyboard: focus moves from the text box to its button with Tab, and Enter opens it.
+    const changed = sampleJson().replace("fixture-room-0123456789", "typed-room-0123456789abc");
+    await page.getByTestId("session-paste").fill(changed);
+    await page.getByTestId("session-paste").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("session-paste-open");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("[data-part=room]").textContent()).toBe("typed-room-0123456789abc");
+    expect(await page.locator("[data-part=source]").textContent()).toBe("the pasted JSON");
+  });
+
+  it("has no serious accessibility violations, before and after opening a file, in light and dark mode", async () => {
+    const { page } = await openViewer();
+    const check = async (when: string): Promise<void> => {
+      for (const theme of ["light", "dark"]) {
+        await page.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
+        const result = await new AxeBuilder({ page }).include("main").analyze();
+        const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        expect(serious.map((v) => `${when} ${theme} ${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+      }
+    };
+    await check("empty");
+    await page.getByTestId("session-file").setInputFiles(fileOf("session.json", sampleJson()));
+    await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId("session-file").setInputFiles(fileOf("broken.json", "{"));
+    await expect.poll(() => page.getByTestId("viewer-error").isVisible()).toBe(true);
+    await check("open, with an error");
+  });
+
+  it("without JavaScript explains that opening a file needs it and shows no controls", async () => {
+    const view = await withoutJavaScript(browser, new URL("/demo/session/", server.url).href);
+    expect(view.text).toContain("Opening a saved session needs JavaScript");
+    expect(view.text).toContain("two-tab demo");
+    expect(view.visibleControls).toBe(0);
+  });
+});
