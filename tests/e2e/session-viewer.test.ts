@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { SESSION } from "../unit/sdp/two-tab-session-fixture.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
-import { withoutJavaScript } from "./support/layout.ts";
+import { checkOverflow, PHONE, withoutJavaScript } from "./support/layout.ts";
 import { DemoTabs } from "./support/two-tab.ts";
 
 let server: TestServer;
@@ -218,6 +218,16 @@ describe("saved session viewer", () => {
     await page.getByTestId("session-file").setInputFiles(fileOf("broken.json", "{"));
     await expect.poll(() => page.getByTestId("viewer-error").isVisible()).toBe(true);
     await check("open, with an error");
+  });
+
+  it("fits a phone's width with a session open: wide tables and descriptions scroll inside their panel", async () => {
+    const { page } = await openViewer();
+    await page.setViewportSize(PHONE);
+    expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+    await page.getByTestId("session-file").setInputFiles(fileOf("session.json", sampleJson()));
+    await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 15_000 }).toBe(1);
+    for (const details of await page.locator("[data-testid=local-sdp] details, [data-testid=remote-sdp] details").all()) await details.evaluate((d: HTMLDetailsElement) => (d.open = true));
+    expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
   });
 
   it("without JavaScript explains that opening a file needs it and shows no controls", async () => {
