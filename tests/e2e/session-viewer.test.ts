@@ -88,6 +88,9 @@ describe("saved session viewer", () => {
     const { a } = await tabs.connectedPair();
     await expect.poll(() => a.getByTestId("selected-pair").getAttribute("data-local-type"), { timeout: 10_000 }).not.toBeNull();
     await expect.poll(() => a.getByTestId("runs").textContent(), { timeout: 10_000 }).toMatch(/\d+ ms.*\d+ ms/u);
+    // The demo refreshes its descriptions with each stats poll (every second): an answer written
+    // before its candidates were gathered gets them then. Wait for both, so the file has them.
+    for (const id of ["local-sdp", "remote-sdp"]) await expect.poll(async () => (await a.getByTestId(id).textContent()) ?? "", { timeout: 10_000 }).toContain("a=candidate:");
     expect(await a.getByTestId("open-saved-session").getAttribute("href")).toBe("/demo/session/");
     const masked = await download(a, true);
     const plain = await download(a, false);

@@ -90,8 +90,17 @@ export class SessionViewerElement extends HTMLElement {
   private fail(error: SessionFileError): void {
     const box = part(this, "error");
     box.dataset["kind"] = error.kind;
-    box.textContent = error.message;
     box.hidden = false;
+    if (box.textContent !== error.message) {
+      box.textContent = error.message;
+      return;
+    }
+    // The same error again (the same bad file twice): an alert is read out when its text
+    // changes, so empty it for a frame to have it read again.
+    box.textContent = "";
+    requestAnimationFrame(() => {
+      box.textContent = error.message;
+    });
   }
 
   private show(file: SessionFile, source: string): void {
