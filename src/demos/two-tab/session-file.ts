@@ -17,6 +17,8 @@ export const SESSION_FILE_VERSION = 1;
 export const MAX_SESSION_FILE_BYTES = 5 * 1024 * 1024;
 
 const count = z.number().int().min(0);
+/** How much longer than the channel's limits a timeline text may be in a file (see `timeline`). */
+const MAX_MASKED_TEXT = 2;
 const port = z.number().int().min(0).max(65535);
 
 const experimentsSchema = z.object({
@@ -121,8 +123,12 @@ export const sessionBodySchema = z.object({
   /** The demo's sentence on why the selected pair won. */
   why: z.string(),
   runs: z.array(runSchema),
-  // The channel between tabs takes exactly these fields; a file may carry more (ignored).
-  timeline: z.array(z.object(timelineEventSchema.shape)),
+  // The channel between tabs takes exactly these fields; a file may carry more (ignored). Masking
+  // can lengthen an address by a character or two (1.1.1.1 -> x.x.x.10), so a label or detail
+  // at the channel's limit may be a little over it in a masked file.
+  timeline: z.array(
+    z.object({ ...timelineEventSchema.shape, label: z.string().max(MAX_MASKED_TEXT * 200), detail: z.string().max(MAX_MASKED_TEXT * 2000).optional() }),
+  ),
   stats: z.array(statsEntrySchema),
 });
 

@@ -946,6 +946,12 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       await doJoin(room);
     },
     exportJson(maskAddresses) {
+      // The descriptions on show are refreshed once a second; the file gets them as they are now,
+      // with every candidate trickled so far.
+      const local = peer?.pc.localDescription?.sdp;
+      if (local) state.localSdp = filterSdpCandidates(local, state.experiments);
+      const remote = peer?.pc.remoteDescription?.sdp;
+      if (remote) state.remoteSdp = remote;
       return exportSession(
         {
           roomId: state.roomId,

@@ -31,6 +31,20 @@ describe("the session file schema and exportSession agree", () => {
 });
 
 describe("readSessionFile", () => {
+  it("reads a masked export whose timeline text grew past the channel's limit by masking", () => {
+    // Short addresses masked from the tenth on become a character longer (1.2.3.4 -> x.x.x.10):
+    // a label cut to the 200-character limit when recorded is longer than that once masked.
+    const addresses = Array.from({ length: 24 }, (_, n) => `1.2.${String(3 + Math.floor(n / 9))}.${String((n % 9) + 1)}`);
+    const label = `${addresses.join(" ")} `.padEnd(200, "x");
+    expect(label).toHaveLength(200);
+    const [first, ...rest] = SESSION.timeline;
+    if (!first) throw new Error("the fixture has a timeline");
+    const json = exportSession({ ...SESSION, timeline: [{ ...first, label, detail: label.repeat(10) }, ...rest] }, { maskAddresses: true, exportedAt: EXPORTED_AT });
+    const file = session(readSessionFile(json));
+    expect(file.timeline[0]?.label.length).toBeGreaterThan(200);
+    expect(file.timeline[0]?.label).toContain("x.x.x.24");
+  });
+
   it("reads an unmasked export back as the demo had it", () => {
     const file = session(readSessionFile(exported(false)));
     expect(file).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: EXPORTED_AT, masked: false, roomId: SESSION.roomId, role: "impolite", connectionState: "connected" });
