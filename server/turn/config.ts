@@ -35,6 +35,12 @@ export const TurnTcpLimitsSchema = z.object({
   /** Open TCP connections at once; more are closed as soon as they are accepted. */
   connections: z.number().int().min(1).max(100_000).default(512),
   /**
+   * Open TCP connections from one IP address at once, so one host cannot take every slot above.
+   * Generous, because an office behind one NAT (the kind of network that blocks UDP and needs
+   * TURN over TCP) shows up as one address.
+   */
+  connectionsPerAddress: z.number().int().min(1).max(100_000).default(64),
+  /**
    * Largest message (STUN, or ChannelData with its padding) a client may send over TCP; a longer
    * one closes the connection. It is also the most this server ever buffers from one connection.
    * A browser's messages stay under 1.5 KiB.

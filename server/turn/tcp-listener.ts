@@ -40,6 +40,8 @@ const where = (client: TransportAddress): string => `${client.address}:${String(
 /** Listen on host:port (port 0 = any free port); rejects with the listen error (EADDRINUSE ...). */
 export async function listenTcp(host: string, port: number, limits: TcpLimits, ctx: TurnContext, dispatch: PacketHandler): Promise<TcpListener> {
   const open = new Set<Connection>();
+  /** Open connections per client IP address (tcpLimits.connectionsPerAddress). */
+  const perAddress = new Map<string, number>();
   const server: Server = createServer({ noDelay: true, allowHalfOpen: false });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -54,6 +56,9 @@ export async function listenTcp(host: string, port: number, limits: TcpLimits, c
 
   const release = (c: Connection): void => {
     open.delete(c);
+    const left = (perAddress.get(c.client.address) ?? 1) - 1;
+    if (left > 0) perAddress.set(c.client.address, left);
+    else perAddress.delete(c.client.address);
     // RFC 8656 §3.1: the allocation is tied to its TCP connection.
     const live = ctx.store.byFiveTuple.get(c.tupleKey);
     if (live) {
@@ -70,11 +75,13 @@ export async function listenTcp(host: string, port: number, limits: TcpLimits, c
       socket.destroy(); // already gone
       return;
     }
-    if (open.size >= limits.connections) {
+    const fromThere = perAddress.get(address) ?? 0;
+    if (open.size >= limits.connections || fromThere >= limits.connectionsPerAddress) {
       ctx.stats.tcpRefused++;
       socket.destroy();
       return;
     }
+    perAddress.set(address, fromThere + 1);
     ctx.stats.tcpAccepted++;
     const client = { address, port: remotePort };
     const c: Connection = { socket, client, tupleKey: fiveTupleKey({ client, server: local, protocol: "tcp" }), lastHeardAt: ctx.clock() };

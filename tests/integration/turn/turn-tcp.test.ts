@@ -292,6 +292,24 @@ describe("TURN over TCP: what closes a connection, and what it frees", () => {
     expect((await later.transact(later.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
   });
 
+  it("refuses connections from one address over tcpLimits.connectionsPerAddress, and frees the slot on close", async () => {
+    const h = await setup({ tcpLimits: { connectionsPerAddress: 2 } });
+    const a = await client(h);
+    const b = await client(h);
+    expect((await a.transact(a.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    const third = connect({ host: h.tcp.address, port: h.tcp.port });
+    third.on("error", () => undefined);
+    cleanups.push(() => third.destroy());
+    await new Promise<void>((resolve) => third.once("close", () => resolve()));
+    expect(h.server.stats()).toMatchObject({ tcpRefused: 1, tcpConnections: 2 });
+    expect((await b.transact(b.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    b.close();
+    await b.closed;
+    await vi.waitFor(() => expect(h.server.stats().tcpConnections).toBe(1));
+    const later = await client(h);
+    expect((await later.transact(later.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+  });
+
   it("a client that stops reading: relayed data beyond writeBufferBytes is dropped, the server keeps serving", async () => {
     const h = await setup({ allowPrivatePeers: true, tcpLimits: { writeBufferBytes: 16_384 } });
     const { c, peer, allocated } = await allocatedWithPeer(h, 0x4003);
