@@ -46,6 +46,9 @@ const IPV4_DENIED: readonly Range[] = [
   range("224.0.0.0/4", "multicast", true), // RFC 5771
   range("255.255.255.255/32", "broadcast", true), // RFC 919
   range("240.0.0.0/4", "reserved", true), // RFC 1112 class E
+  range("192.0.0.0/24", "reserved", true), // RFC 6890 IETF protocol assignments (DS-Lite, NAT64 discovery ...)
+  // RFC 2544 benchmarking: meant for test labs, and some networks number internal devices from it.
+  range("198.18.0.0/15", "private"),
 ];
 
 const IPV6_DENIED: readonly Range[] = [
@@ -56,6 +59,10 @@ const IPV6_DENIED: readonly Range[] = [
   range("fc00::/7", "unique-local"), // RFC 4193
   range("ff00::/8", "multicast", true), // RFC 4291 §2.7
   range("2001::/32", "teredo", true), // RFC 4380: embeds an obfuscated IPv4 we would have to trust
+  // RFC 8215 local-use NAT64: a network's own translator, which reaches that network's IPv4 space
+  // (the IPv4 address sits at a position that depends on the prefix length the operator chose).
+  range("64:ff9b:1::/48", "private"),
+  range("100::/64", "reserved", true), // RFC 6666 discard-only
 ];
 
 function matches(ip: Uint8Array, r: Range): boolean {
@@ -70,13 +77,14 @@ function matches(ip: Uint8Array, r: Range): boolean {
 
 /**
  * The IPv4 address an IPv6 address stands for, if any: IPv4-mapped ::ffff:a.b.c.d (RFC 4291
- * §2.5.5.2), IPv4-compatible ::a.b.c.d (§2.5.5.1, deprecated), NAT64 64:ff9b::/96 (RFC 6052) and
- * 6to4 2002:AABB:CCDD::/48 (RFC 3056).
+ * §2.5.5.2), IPv4-compatible ::a.b.c.d (§2.5.5.1, deprecated), IPv4-translated ::ffff:0:a.b.c.d
+ * (RFC 2765 §2.1, SIIT), NAT64 64:ff9b::/96 (RFC 6052) and 6to4 2002:AABB:CCDD::/48 (RFC 3056).
  */
 export function embeddedIPv4(ip: Uint8Array): Uint8Array | undefined {
   if (ip.length !== 16) return undefined;
   const zeros = (from: number, to: number): boolean => ip.subarray(from, to).every((b) => b === 0);
   if (zeros(0, 10) && ip[10] === 0xff && ip[11] === 0xff) return ip.slice(12);
+  if (zeros(0, 8) && ip[8] === 0xff && ip[9] === 0xff && zeros(10, 12)) return ip.slice(12);
   if (zeros(0, 12) && !zeros(12, 16) && !(zeros(12, 15) && ip[15] === 1)) return ip.slice(12);
   if (ip[0] === 0x00 && ip[1] === 0x64 && ip[2] === 0xff && ip[3] === 0x9b && zeros(4, 12)) return ip.slice(12);
   if (ip[0] === 0x20 && ip[1] === 0x02) return ip.slice(2, 6);

@@ -17,6 +17,7 @@ function ipv6Forms(v4: string): string[] {
     `::FFFF:${v4}`, // upper case
     `::${v4}`, // IPv4-compatible (deprecated)
     `64:ff9b::${v4}`, // NAT64 well-known prefix
+    `::ffff:0:${v4}`, // IPv4-translated (SIIT)
     `2002:${hex(0)}:${hex(2)}::1`, // 6to4
   ];
 }
@@ -37,6 +38,9 @@ const DENIED_V4: [string, string][] = [
   ["239.255.255.250", "multicast"],
   ["255.255.255.255", "broadcast"],
   ["240.0.0.1", "reserved"],
+  ["192.0.0.8", "reserved"],
+  ["198.18.0.1", "private"],
+  ["198.19.255.254", "private"],
 ];
 
 describe("peer policy: IPv4 (RFC 1918, RFC 6598, RFC 3927, RFC 5771)", () => {
@@ -71,6 +75,9 @@ describe("peer policy: IPv6 (RFC 4291, RFC 4193)", () => {
     ["fd12:3456::1", "unique-local"],
     ["ff02::1", "multicast"],
     ["2001:0:4136:e378::1", "teredo"],
+    ["64:ff9b:1::a9fe:a9fe", "private"],
+    ["64:ff9b:1:ffff::1", "private"],
+    ["100::1", "reserved"],
   ])("denies %s (%s)", (ip, reason) => {
     expect(strict.check(ip)).toMatchObject({ allowed: false, reason });
   });
