@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import { siteOrigins, type Config } from "./config.ts";
+import { allowedHostNames, hostAllowed, MISDIRECTED_MESSAGE } from "./http/host-check.ts";
 import { handleApi } from "./http/api.ts";
 import { applySecurityHeaders, createStaticSite, type RequestHandler } from "./http/static-site.ts";
 import { createRealtime, type Realtime, type RealtimeDeps } from "./realtime.ts";
@@ -43,10 +44,16 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const httpServer = createServer();
   const realtime = createRealtime(httpServer, config, { origins, mint: mintTurnCredentials, ...deps });
 
+  const hostNames = allowedHostNames(config);
   httpServer.on("request", (req, res) => {
     // socket.io answers its own path (/socket.io/) through its own listener.
     if (req.url?.startsWith("/socket.io/")) return;
     applySecurityHeaders(res);
+    if (!hostAllowed(req.headers.host, hostNames)) {
+      res.writeHead(421, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(MISDIRECTED_MESSAGE);
+      return;
+    }
     if (handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed })) return;
     site(req, res, () => {
       res.statusCode = 405;

@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { Server as SocketServer } from "socket.io";
 import { ConfigError, withoutPassword, type Config } from "./config.ts";
+import { allowedHostNames, hostAllowed } from "./http/host-check.ts";
 import { buildIceConfig, type MintCredentials } from "./ice-config.ts";
 import { attachInspectorHub } from "./inspector/hub.ts";
 import { attachSignaling } from "./signaling/index.ts";
@@ -45,6 +46,7 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   if (!mint) throw new Error("createRealtime needs a credential minting function");
 
   const originAllowed = (origin: string | undefined): boolean => origin === undefined || deps.origins().includes(origin);
+  const hostNames = allowedHostNames(config);
 
   const io = new SocketServer(httpServer, {
     serveClient: false,
@@ -55,6 +57,7 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
       if (origin !== undefined && !deps.origins().includes(origin)) callback(`Origin ${origin} is not allowed`, false);
+      else if (!hostAllowed(req.headers.host, hostNames)) callback("This server does not answer to that host name", false);
       else callback(null, true);
     },
   });

@@ -1,3 +1,5 @@
+import { request } from "node:http";
+import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { iceConfigSchema } from "../../../src/shared/ice-config.ts";
@@ -131,5 +133,59 @@ describe("conditional requests", () => {
     const again = await fetch(`${server.origin}/lessons/ice/`, { headers: { "if-none-match": etag ?? "" } });
     expect(again.status).toBe(304);
     expect(again.headers.get("content-security-policy")).toBe(csp);
+  });
+});
+
+describe("host names (DNS rebinding)", () => {
+  /** A GET with a chosen Host header (fetch() does not let a caller set Host). */
+  function getWithHost(path: string, host: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: server.port, path, headers: { host } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  it("answers IP literals and localhost, and refuses a name it does not know with 421", async () => {
+    for (const host of [`127.0.0.1:${String(server.port)}`, `localhost:${String(server.port)}`, "192.0.2.7:4321", "[::1]:4321", "app.localhost", "laptop.local:4321", hostname()]) {
+      expect((await getWithHost("/api/ice-config", host)).status, host).toBe(200);
+    }
+    const refused = await getWithHost("/api/ice-config", "rebind.example:4321");
+    expect(refused.status).toBe(421);
+    expect(refused.body).toMatch(/PUBLIC_URL or ALLOWED_ORIGINS/u);
+    expect(refused.body).not.toContain("credential");
+    expect((await getWithHost("/", "rebind.example")).status).toBe(421);
+  });
+
+  it("answers the host names of PUBLIC_URL and ALLOWED_ORIGINS", async () => {
+    const named = await startTestServer({ PUBLIC_URL: "https://learn.example.org", ALLOWED_ORIGINS: "https://mirror.example.net:8443" });
+    try {
+      for (const [host, status] of [["learn.example.org", 200], ["mirror.example.net:8443", 200], ["LEARN.example.org.", 200], ["other.example.org", 421]] as const) {
+        const response = await new Promise<number>((resolve, reject) => {
+          request({ host: "127.0.0.1", port: named.port, path: "/api/health", headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+            .on("error", reject)
+            .end();
+        });
+        expect(response, host).toBe(status);
+      }
+    } finally {
+      await named.close();
+    }
+  });
+
+  it("refuses a socket.io connection for an unknown host name", async () => {
+    const socket = connect(server.origin, { transports: ["websocket"], extraHeaders: { host: "rebind.example" }, reconnection: false, forceNew: true });
+    const error = await new Promise<Error>((resolve) => socket.on("connect_error", resolve));
+    expect(socket.connected).toBe(false);
+    expect(error.message).toMatch(/websocket error|host/iu);
+    socket.close();
   });
 });
