@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
-import { checkOverflow, PHONE, withoutJavaScript } from "./support/layout.ts";
+import { checkOverflow, cutOffCaptions, PHONE, withoutJavaScript } from "./support/layout.ts";
 import { DemoTabs, roomOf, type DemoTab } from "./support/two-tab.ts";
 
 let server: TestServer;
@@ -128,6 +128,9 @@ describe("two-tab demo", () => {
       await expect.poll(() => page.locator("[data-side=remote][data-candidate-type]").count()).toBeGreaterThan(0);
       for (const details of await page.locator("[data-testid=local-sdp] details, [data-testid=remote-sdp] details").all()) await details.evaluate((d: HTMLDetailsElement) => (d.open = true));
       expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+      // The pairs table is wider than a phone; its caption stays readable above it.
+      await expect.poll(() => page.locator("tr[data-key]").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(await cutOffCaptions(page)).toEqual([]);
     }
   });
 

@@ -43,6 +43,23 @@ export async function checkOverflow(page: Page): Promise<Overflow> {
   });
 }
 
+/**
+ * Table captions whose text reaches past the edges of the box their table scrolls in: a caption is
+ * as wide as its table, so a centred one starts off-screen when the table is wider than a phone.
+ */
+export async function cutOffCaptions(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("caption")].flatMap((caption) => {
+      const box = caption.closest("table")?.parentElement?.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(caption);
+      const text = range.getBoundingClientRect();
+      if (!box || text.width === 0) return [];
+      return text.left < box.left - 1 || text.right > box.right + 1 ? [caption.textContent?.trim() ?? ""] : [];
+    }),
+  );
+}
+
 /** A page as a reader without JavaScript gets it: its main text and how many controls it shows. */
 export async function withoutJavaScript(browser: Browser, url: string): Promise<{ text: string; visibleControls: number }> {
   const context = await browser.newContext({ javaScriptEnabled: false });
