@@ -104,6 +104,8 @@ describe("two-tab demo", () => {
     expect(await first.page.getByTestId("connection-state").textContent()).toBe("new");
     expect(await first.page.getByTestId("demo-status").textContent()).toContain("made its offer");
     expect(await first.page.locator("[data-side=local][data-candidate-type=relay]").first().textContent()).toContain("in the offer");
+    // The timeline diagram is drawn only once it is on screen: until then its box says so, not blank.
+    expect(await first.page.getByTestId("timeline-diagram").textContent()).toContain("the list below has every step");
 
     const second = await openDemo(`?room=${room}`);
     for (const page of [first.page, second.page]) await expect.poll(() => page.getByTestId("connection-state").textContent(), { timeout: 20_000 }).toBe("connected");
