@@ -149,6 +149,8 @@ export class TwoTabDemoElement extends HTMLElement {
       const who = line.from === "me" ? "You" : line.from === "peer" ? "Other tab" : "Note";
       log.append(el("li", { class: `chat-${line.from}` }, el("span", { class: "chat-who" }, `${who}: `), line.text));
     }
+    // The box scrolls (it holds a dozen lines): keep the newest message in view.
+    if (state.chat.length !== this.drawn.chat && log.parentElement) log.parentElement.scrollTop = log.parentElement.scrollHeight;
     this.drawn.chat = state.chat.length;
   }
 
