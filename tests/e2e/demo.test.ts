@@ -283,6 +283,13 @@ describe("two-tab demo", () => {
 
   it("exports the session as JSON with addresses masked", async () => {
     const { a } = await connectedPair();
+    // The mask switch and the download button sit apart, not run together.
+    const gap = await a.getByTestId("export").evaluate((button) => {
+      const label = button.parentElement?.querySelector("label")?.getBoundingClientRect();
+      const box = button.getBoundingClientRect();
+      return label ? Math.max(box.left - label.right, box.top - label.bottom) : -1;
+    });
+    expect(gap).toBeGreaterThanOrEqual(8);
     await expect.poll(() => a.locator("[data-side=local][data-candidate-type]").count()).toBeGreaterThan(0);
     // The demo draws the shared candidate table (src/components/candidates/), so the shared reader applies.
     const addresses = (await candidateRows(a)).map((r) => r.address);
