@@ -119,6 +119,25 @@ describe("/inspect/ accessibility", () => {
     expect(await checkOverflow(page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
   });
 
+  it("on a phone, the server tester puts each label on the row of its own field", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(new URL("/inspect/", server.url).href);
+    const misplaced = (): Promise<string[]> =>
+      page.locator("[data-part=tester] .ic-fields:not([hidden]) label").evaluateAll((labels) =>
+        labels.flatMap((label) => {
+          const field = document.getElementById(label.getAttribute("for") ?? "")?.getBoundingClientRect();
+          const box = label.getBoundingClientRect();
+          const middle = (box.top + box.bottom) / 2;
+          return field && middle > field.top && middle < field.bottom && box.right <= field.left ? [] : [label.textContent ?? ""];
+        }),
+      );
+    expect(await misplaced()).toEqual([]);
+    await page.getByTestId("tester-auth-secret").check();
+    expect(await misplaced()).toEqual([]);
+  });
+
   it("has no serious or critical axe violations once gathering is done, in light and dark mode", async () => {
     for (const theme of ["light", "dark"] as const) {
       const context = await browser.newContext({ colorScheme: theme });
