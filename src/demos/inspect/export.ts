@@ -8,6 +8,9 @@ import { classifyAddress } from "../../shared/net/address-class.ts";
 import type { MappingVerdict } from "../../shared/ice/mapping-verdict.ts";
 import type { InspectState } from "./session.ts";
 
+/** The `format` of the report this page downloads (not a two-tab session: /demo/session/ says so). */
+export const INSPECT_REPORT_FORMAT = "webrtc-through-nats/inspect@1";
+
 export interface ExportOptions {
   mask: boolean;
   userAgent?: string;
@@ -60,7 +63,7 @@ export function exportSession(state: InspectState, options: ExportOptions): stri
     };
   });
   const report = {
-    format: "webrtc-through-nats/inspect@1",
+    format: INSPECT_REPORT_FORMAT,
     startedAt: options.startedAt,
     userAgent: options.userAgent ?? null,
     masked: options.mask,

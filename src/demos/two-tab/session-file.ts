@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { candidateLinkId } from "../../shared/sdp/candidate-link.ts";
+import { INSPECT_REPORT_FORMAT } from "../inspect/export.ts";
 import { timelineEventSchema } from "../../shared/timeline/model.ts";
 
 export const SESSION_FILE_FORMAT = "webrtc-through-nats/two-tab-session";
@@ -211,6 +212,16 @@ export function readSessionFile(text: string): SessionFileResult {
     return { ok: false, error: { kind: "not-json", message: `This is not JSON, so not a saved session (${reason}).` } };
   }
   const header = data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  // The inspect page also offers a JSON download: a reader who saved one may well bring it here.
+  if (header?.["format"] === INSPECT_REPORT_FORMAT) {
+    return {
+      ok: false,
+      error: {
+        kind: "wrong-format",
+        message: "This is a report from the inspect page (/inspect/), not a session from the two-tab demo. This page opens only files the two-tab demo saved; a report is plain JSON, to read in any text editor.",
+      },
+    };
+  }
   if (header?.["format"] !== SESSION_FILE_FORMAT) {
     const found = header === undefined ? `it is ${Array.isArray(data) ? "an array" : quote(data)}, not an object` : "format" in header ? `its “format” is ${quote(header["format"])}` : "it has no “format” field";
     return { ok: false, error: { kind: "wrong-format", message: `This JSON is not a two-tab session saved by the demo: ${found}, where a session says “${SESSION_FILE_FORMAT}”.` } };

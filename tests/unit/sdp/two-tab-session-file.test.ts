@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exportSession } from "../../../src/demos/two-tab/export.ts";
+import { INSPECT_REPORT_FORMAT } from "../../../src/demos/inspect/export.ts";
 import { MAX_SESSION_FILE_BYTES, readSessionFile, sessionFileSchema, sessionFileSizeError, type SessionFile, type SessionFileResult } from "../../../src/demos/two-tab/session-file.ts";
 import { annotateSdp } from "../../../src/shared/sdp/annotate.ts";
 import { SESSION } from "./two-tab-session-fixture.ts";
@@ -105,6 +106,13 @@ describe("readSessionFile errors", () => {
     });
     expect(errorOf((json) => ({ ...json, format: undefined }))).toMatchObject({ kind: "wrong-format", message: expect.stringContaining("it has no “format” field") as unknown });
     expect(errorOf(() => [1, 2])).toMatchObject({ kind: "wrong-format", message: expect.stringContaining("it is an array, not an object") as unknown });
+  });
+
+  it("a report the inspect page saved: says where it came from and that this page does not open it", () => {
+    expect(errorOf(() => ({ format: INSPECT_REPORT_FORMAT, candidates: [] }))).toEqual({
+      kind: "wrong-format",
+      message: "This is a report from the inspect page (/inspect/), not a session from the two-tab demo. This page opens only files the two-tab demo saved; a report is plain JSON, to read in any text editor.",
+    });
   });
 
   it("a version this page does not read", () => {
