@@ -65,6 +65,8 @@ export default defineConfig({
         },
         { label: "Glossary", link: "/glossary/" },
       ],
+      // src/pages/404.astro replaces Starlight's page: it keeps the sidebar and links onward.
+      disable404Route: true,
       lastUpdated: false,
       pagination: true,
     }),

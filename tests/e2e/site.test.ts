@@ -214,6 +214,10 @@ describe("errors and pages without a diagram", () => {
     const response = await page.goto(new URL("/no-such-page/", server.url).href);
     expect(response?.status()).toBe(404);
     expect(await page.locator("h1").first().textContent()).toMatch(/not found|404/iu);
+    // Not a dead end: every lesson and tool is one link away, and each link works.
+    const links = await page.locator("main [data-testid=not-found] ~ ol a, main [data-testid=not-found] ~ ul a").evaluateAll((anchors) => anchors.map((a) => a.getAttribute("href") ?? ""));
+    expect(links).toEqual([...lessons.map((l) => `/lessons/${l.slug}/`), "/demo/", "/demo/session/", "/inspect/", "/glossary/"]);
+    for (const href of links) expect((await page.request.get(new URL(href, server.url).href)).status(), href).toBe(200);
     await page.close();
   });
 
