@@ -52,6 +52,10 @@ describe("home page", () => {
       anchors.map((a) => ({ href: a.getAttribute("href"), text: a.textContent?.trim() })),
     );
     expect(links).toEqual(lessons.map((l) => ({ href: `/lessons/${l.slug}/`, text: l.title })));
+    // The live tools, as the sidebar lists them: none missing from the home page.
+    const tools = await page.locator("#tools + ul a").evaluateAll((anchors) => anchors.map((a) => a.getAttribute("href")));
+    const sidebarTools = await page.locator("nav.sidebar a[href^='/demo/'], nav.sidebar a[href^='/inspect/'], nav.sidebar a[href^='/glossary/']").evaluateAll((anchors) => [...new Set(anchors.map((a) => a.getAttribute("href")))]);
+    expect(tools).toEqual(sidebarTools);
     await page.locator(".lesson-list h3 a").first().click();
     await page.waitForURL(`**/lessons/${lessons[0]?.slug}/`);
     expect(errors).toEqual([]);
