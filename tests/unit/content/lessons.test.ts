@@ -124,4 +124,9 @@ describe.each(lessons)("lesson $slug", (lesson) => {
   it("flags its simplifications", () => {
     expect(lesson.body).toMatch(/^:::note\[Simplification\]$/mu);
   });
+
+  it("titles each aside differently: an aside is a landmark named by its title (axe: landmark-unique)", () => {
+    const titles = [...lesson.body.matchAll(/^:::\w+\[([^\]]+)\]$/gmu)].map((m) => m[1]);
+    expect(titles.filter((title, i) => titles.indexOf(title) !== i)).toEqual([]);
+  });
 });
