@@ -47,6 +47,17 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
 
   const originAllowed = (origin: string | undefined): boolean => origin === undefined || deps.origins().includes(origin);
   const hostNames = allowedHostNames(config);
+  /**
+   * A page served by this server under a name it answers to (a phone opening laptop.local:4321)
+   * is its own origin too, though not in the configured list: its Origin names the Host it asked.
+   */
+  const sameOrigin = (origin: string, host: string | undefined): boolean => {
+    try {
+      return host !== undefined && new URL(origin).host === host.toLowerCase();
+    } catch {
+      return false;
+    }
+  };
 
   const io = new SocketServer(httpServer, {
     serveClient: false,
@@ -55,9 +66,9 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     // WebSocket upgrades, which CORS does not.
     cors: { origin: (origin, callback) => callback(null, originAllowed(origin) ? origin ?? false : false) },
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      if (origin !== undefined && !deps.origins().includes(origin)) callback(`Origin ${origin} is not allowed`, false);
-      else if (!hostAllowed(req.headers.host, hostNames)) callback("This server does not answer to that host name", false);
+      const { origin, host } = req.headers;
+      if (!hostAllowed(host, hostNames)) callback("This server does not answer to that host name", false);
+      else if (origin !== undefined && !deps.origins().includes(origin) && !sameOrigin(origin, host)) callback(`Origin ${origin} is not allowed`, false);
       else callback(null, true);
     },
   });

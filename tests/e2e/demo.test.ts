@@ -148,13 +148,15 @@ describe("two-tab demo", () => {
     // The test server is at 127.0.0.1: fine for a second tab, useless in a phone's QR scan.
     await expect.poll(() => page.getByTestId("device-hint").isVisible()).toBe(true);
     await expect(page.getByTestId("device-hint").textContent()).resolves.toContain("HOST=0.0.0.0");
-    // A name other than localhost, mapped to loopback, is what a phone on the LAN gets: plain
+    // A name other than localhost (the laptop's mDNS name), mapped to loopback, is what a phone on the LAN gets: plain
     // http that is not a secure context, so the browser has no navigator.mediaDevices.
-    const lan = await launchChromium({ extraArgs: ["--host-resolver-rules=MAP demo.test 127.0.0.1"] });
+    const lan = await launchChromium({ extraArgs: ["--host-resolver-rules=MAP laptop.local 127.0.0.1"] });
     try {
       const phone = await lan.newPage();
-      await phone.goto(`http://demo.test:${new URL(server.url).port}/demo/`);
+      await phone.goto(`http://laptop.local:${new URL(server.url).port}/demo/`);
       expect(await phone.evaluate(() => window.isSecureContext)).toBe(false);
+      // Signaling works under that name too (its own origin, though not in the configured list).
+      await roomOf(phone);
       await phone.getByTestId("media-toggle").click();
       const error = phone.locator("[data-part=media-error]");
       await expect.poll(() => error.textContent()).toContain("secure pages: HTTPS, or http://localhost");

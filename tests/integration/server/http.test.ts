@@ -181,6 +181,20 @@ describe("host names (DNS rebinding)", () => {
     }
   });
 
+  it("takes a socket.io connection from a page served under a name it answers to (a phone at laptop.local)", async () => {
+    const at = `laptop.local:${String(server.port)}`;
+    const ok = connect(server.origin, { transports: ["websocket"], extraHeaders: { host: at, origin: `http://${at}` }, reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      ok.on("connect", resolve);
+      ok.on("connect_error", reject);
+    });
+    ok.close();
+    const foreign = connect(server.origin, { transports: ["websocket"], extraHeaders: { host: at, origin: "https://evil.example" }, reconnection: false, forceNew: true });
+    await new Promise<Error>((resolve) => foreign.on("connect_error", resolve));
+    expect(foreign.connected).toBe(false);
+    foreign.close();
+  });
+
   it("refuses a socket.io connection for an unknown host name", async () => {
     const socket = connect(server.origin, { transports: ["websocket"], extraHeaders: { host: "rebind.example" }, reconnection: false, forceNew: true });
     const error = await new Promise<Error>((resolve) => socket.on("connect_error", resolve));
