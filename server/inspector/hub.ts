@@ -18,8 +18,11 @@ import { checkTurnUsername, verifyTurnCredentials } from "../turn/credentials.ts
 import { createSessionLog, sessionIdOf, type SessionLog, type SessionLogLimits } from "./session-log.ts";
 
 export interface InspectorHub {
-  /** Give to the STUN/TURN server as its onTransaction listener. */
-  record(record: TransactionRecord): void;
+  /**
+   * Give to the STUN/TURN server as its onTransaction listener: `authenticatedUsername` is the
+   * username the record's request passed authentication with, the only one a record is filed under.
+   */
+  record(record: TransactionRecord, authenticatedUsername?: string): void;
   readonly log: SessionLog;
 }
 
@@ -71,8 +74,8 @@ export function attachInspectorHub(io: Server, options: InspectorHubOptions): In
 
   return {
     log,
-    record(record) {
-      const filed = log.add(record);
+    record(record, authenticatedUsername) {
+      const filed = log.add(record, authenticatedUsername);
       if (!filed) return;
       const target = namespace.to(room(filed.sessionId));
       for (const item of filed.records) target.emit("inspector:record", item);

@@ -57,9 +57,13 @@ export type PacketVerdict = "ok" | "malformed";
 export type PacketHandler = (link: ClientLink, local: TransportAddress, packet: Uint8Array, from: TransportAddress) => PacketVerdict;
 
 export function createDispatcher(ctx: TurnContext, cache: TransactionCache): PacketHandler {
-  const reply = (link: ClientLink, bytes: Uint8Array, to: TransportAddress, local: TransportAddress, username?: string): void => {
+  /**
+   * `username` labels the answer in the packet inspector; `authenticated` says the request it answers
+   * passed authentication under that name, which is what files it (and the address) under a session.
+   */
+  const reply = (link: ClientLink, bytes: Uint8Array, to: TransportAddress, local: TransportAddress, username?: string, authenticated = false): void => {
     link.send(bytes, to);
-    if (ctx.inspector.enabled) ctx.inspector.message("out", bytes, local, to, link.transport, username);
+    if (ctx.inspector.enabled) ctx.inspector.message("out", bytes, local, to, link.transport, username, authenticated);
   };
 
   const onTurnRequest = async (req: IncomingRequest): Promise<void> => {
@@ -87,7 +91,7 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
     // authentication checks pass, so this 420 is signed like any answer to an authenticated request.
     const unknown = unknownRequiredAttributes(message);
     if (unknown.length > 0) {
-      reply(link, unknownAttributeResponse(message, unknown, ctx.config.software, auth.key), source, local, auth.username);
+      reply(link, unknownAttributeResponse(message, unknown, ctx.config.software, auth.key), source, local, auth.username, true);
       return;
     }
     let live = ctx.store.byFiveTuple.get(req.tupleKey);
@@ -111,7 +115,7 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
       response = errorResponse(message, 400, { software: ctx.config.software, key: auth.key }, undefined, `Bad Request: ${error.message}`.slice(0, 120));
     }
     cache.set(cacheKey, response, ctx.clock());
-    reply(link, response, source, local, auth.username);
+    reply(link, response, source, local, auth.username, true);
   };
 
   const onStun = (link: ClientLink, local: TransportAddress, packet: Uint8Array, source: TransportAddress): PacketVerdict => {

@@ -2,7 +2,6 @@
 // close() releases every socket. Time comes from deps.clock so expiry is testable without sleeping.
 // UDP on every configured port; with `tcp` (the default) also TCP on the first one (RFC 8656 §3.1).
 import { createSocket, type Socket } from "node:dgram";
-import type { TransactionRecord } from "../../src/shared/stun/transaction-record.ts";
 import { parseIP } from "../../src/shared/stun/ip-bytes.ts";
 import type { TransportAddress } from "../stun/attributes/address.ts";
 import { AllocationStore } from "./allocation-store.ts";
@@ -10,7 +9,7 @@ import { resolveTurnServerConfig, type TurnServerConfig } from "./config.ts";
 import { newStats, type TurnContext, type TurnStats } from "./context.ts";
 import { udpLink } from "./client-link.ts";
 import { createDispatcher } from "./dispatch.ts";
-import { createInspector } from "./inspector.ts";
+import { createInspector, type TransactionListener } from "./inspector.ts";
 import { createNonceService } from "./nonce.ts";
 import { createPeerPolicy } from "./peer-policy.ts";
 import { ipLiteralLookup } from "./ip-lookup.ts";
@@ -23,8 +22,11 @@ export interface TurnServerDeps {
   /** Milliseconds since the epoch; defaults to Date.now. */
   readonly clock?: () => number;
   readonly log?: (line: string) => void;
-  /** Called for each decoded STUN request/response and for relay usage roll-ups (packet inspector). */
-  readonly onTransaction?: (record: TransactionRecord) => void;
+  /**
+   * Called for each decoded STUN request/response and for relay usage roll-ups (packet inspector),
+   * with the username when it passed authentication.
+   */
+  readonly onTransaction?: TransactionListener;
 }
 
 export interface TurnServerStats extends TurnStats {

@@ -62,6 +62,11 @@ export const StunMessageRecordSchema = z.object({
   username: z.string().optional(),
   /** ERROR-CODE number of an error response. */
   errorCode: z.number().int().optional(),
+  /**
+   * Set when the server cut the record short (more than 64 attributes, or the message or a value
+   * longer than 2 KiB): `rawHex` and `attributes` then hold only the start of the message.
+   */
+  truncated: z.boolean().optional(),
 });
 export type StunMessageRecord = z.infer<typeof StunMessageRecordSchema>;
 

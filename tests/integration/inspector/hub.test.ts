@@ -1,11 +1,16 @@
 /**
  * The packet inspector end to end on real sockets: a UDP client sends a STUN Binding request to
- * the built-in server, and only the page holding that session's credentials receives it. Then the
+ * the built-in server, then allocates with the session's credentials (401, then the signed retry)
+ * from the same socket, and only the page holding that session's credentials receives them. A
+ * Binding request that merely names the session in its USERNAME is not delivered. Then the
  * same with two processes sharing Redis (REDIS_URL): the live feed crosses processes, the backlog
  * does not.
  */
 import { createSocket } from "node:dgram";
 import { randomBytes } from "node:crypto";
+import { StunMethod } from "../../../server/stun/constants.ts";
+import { RequestedTransport } from "../../../server/stun/attributes/requested-transport.ts";
+import { TurnTestClient } from "../turn/support/turn-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { INSPECTOR_NAMESPACE, type SubscribeAck } from "../../../src/shared/inspector/protocol.ts";
@@ -49,6 +54,24 @@ function subscribe(socket: Socket, request: unknown): Promise<SubscribeAck> {
   return socket.timeout(5000).emitWithAck("inspector:subscribe", request) as Promise<SubscribeAck>;
 }
 
+/**
+ * A Binding request, then an Allocate with the session's credentials, from one UDP socket (as a
+ * browser does); returns the transaction IDs of the Binding and of both Allocates, in order.
+ */
+async function bindThenAllocate(port: number, credentials: { username: string; credential: string }): Promise<string[]> {
+  const client = await TurnTestClient.open({ address: "127.0.0.1", port });
+  try {
+    const binding = bindingRequest(credentials.username);
+    const sent: string[] = [binding.transactionId];
+    client.socket.on("message", (data) => sent.push(data.subarray(8, 20).toString("hex")));
+    await client.transact(binding.bytes);
+    await client.login(credentials.username, credentials.credential, StunMethod.allocate, (b) => b.add(RequestedTransport, 17));
+    return [...new Set(sent)];
+  } finally {
+    client.close();
+  }
+}
+
 /** A STUN Binding request carrying a USERNAME attribute (RFC 8489 §5, §14.3). */
 function bindingRequest(username: string): { bytes: Buffer; transactionId: string } {
   const value = Buffer.from(username, "utf8");
@@ -82,24 +105,34 @@ describe("packet inspector", () => {
     me.on("inspector:record", (record: TransactionRecord) => received.push(record));
     other.on("inspector:record", (record: TransactionRecord) => leaked.push(record));
 
-    const udp = createSocket("udp4");
-    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
-    const request = bindingRequest(turnCredentials(mine).username);
-    const response = new Promise<Buffer>((resolve) => udp.once("message", resolve));
-    udp.send(request.bytes, server.turnPorts[0], "127.0.0.1");
-    await response;
-    await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
-    udp.close();
+    // Naming the session in an unauthenticated Binding request is not enough to reach its page.
+    const forger = createSocket("udp4");
+    await new Promise<void>((resolve) => forger.bind(0, "127.0.0.1", resolve));
+    const forged = bindingRequest(turnCredentials(mine).username);
+    const forgedAnswer = new Promise<Buffer>((resolve) => forger.once("message", resolve));
+    forger.send(forged.bytes, server.turnPorts[0], "127.0.0.1");
+    await forgedAnswer;
+    forger.close();
 
-    const [inbound, outbound] = received;
-    expect(inbound).toMatchObject({ kind: "stun", direction: "in", methodName: "Binding", transactionId: request.transactionId });
-    expect(outbound).toMatchObject({ kind: "stun", direction: "out", methodName: "Binding", transactionId: request.transactionId });
+    const ids = await bindThenAllocate(server.turnPorts[0] ?? 0, turnCredentials(mine));
+    await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(6);
+
+    // The Binding and the first Allocate and its 401 arrive once the signed Allocate links the socket.
+    expect(received.map((r) => r.kind === "stun" && `${r.direction} ${r.methodName} ${r.transactionId}`)).toEqual([
+      `in Binding ${String(ids[0])}`,
+      `out Binding ${String(ids[0])}`,
+      `in Allocate ${String(ids[1])}`,
+      `out Allocate ${String(ids[1])}`,
+      `in Allocate ${String(ids[2])}`,
+      `out Allocate ${String(ids[2])}`,
+    ]);
+    expect(received.some((r) => r.kind === "stun" && r.transactionId === forged.transactionId)).toBe(false);
     expect(leaked).toEqual([]);
 
     // A page that subscribes later gets the backlog.
     const late = await inspectorClient();
     const ackLate = await subscribe(late, turnCredentials(mine));
-    expect(ackLate.ok && ackLate.backlog.map((r) => r.kind === "stun" && r.transactionId)).toEqual([request.transactionId, request.transactionId]);
+    expect(ackLate.ok && ackLate.backlog.map((r) => r.kind === "stun" && r.transactionId)).toEqual(received.map((r) => r.kind === "stun" && r.transactionId));
   });
 
   it("refuses credentials it did not issue, expired ones and malformed requests", async () => {
@@ -136,21 +169,15 @@ describe("packet inspector with two processes sharing Redis", () => {
       const received: TransactionRecord[] = [];
       page.on("inspector:record", (record: TransactionRecord) => received.push(record));
 
-      const udp = createSocket("udp4");
-      await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
-      const request = bindingRequest(turnCredentials(session).username);
-      const response = new Promise<Buffer>((resolve) => udp.once("message", resolve));
-      udp.send(request.bytes, a.turnPorts[0], "127.0.0.1");
-      await response;
-      udp.close();
-      await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
-      expect(received.map((r) => r.kind === "stun" && r.transactionId)).toEqual([request.transactionId, request.transactionId]);
+      const ids = await bindThenAllocate(a.turnPorts[0] ?? 0, turnCredentials(session));
+      await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(6);
+      expect(received.map((r) => r.kind === "stun" && r.transactionId)).toEqual(ids.flatMap((id) => [id, id]));
 
       // Each process remembers only what its own STUN/TURN server saw.
       const lateOnB = await subscribe(await inspectorClient(b.origin), turnCredentials(session));
       expect(lateOnB).toMatchObject({ ok: true, backlog: [] });
       const lateOnA = await subscribe(await inspectorClient(a.origin), turnCredentials(session));
-      expect(lateOnA.ok && lateOnA.backlog).toHaveLength(2);
+      expect(lateOnA.ok && lateOnA.backlog).toHaveLength(6);
     } finally {
       for (const s of servers) await s.close();
       await redis.stop();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StunMessageRecord } from "../../../src/shared/stun/transaction-record.ts";
-import { createSessionLog, sessionIdOf } from "../../../server/inspector/session-log.ts";
+import { createSessionLog, recordBytes, sessionIdOf, type SessionLog } from "../../../server/inspector/session-log.ts";
 
 const server = { address: "127.0.0.1", port: 3478 };
 
@@ -23,7 +23,12 @@ function message(direction: "in" | "out", client: { address: string; port: numbe
   };
 }
 
-const limits = { keepMs: 60_000, maxRecordsPerSession: 5, maxSessions: 3, maxPendingPerAddress: 2, maxPendingAddresses: 2, pendingMs: 10_000 };
+const limits = { keepMs: 60_000, maxRecordsPerSession: 5, maxSessions: 3, maxPendingPerAddress: 2, maxPendingAddresses: 2, pendingMs: 10_000, maxBytes: 1 << 20 };
+
+/** A record whose request passed authentication as `username` (what the TURN server reports). */
+function authed(log: SessionLog, record: StunMessageRecord): ReturnType<SessionLog["add"]> {
+  return log.add(record, record.username);
+}
 
 describe("sessionIdOf", () => {
   it("reads the session id from a TURN REST username and nothing else", () => {
@@ -42,7 +47,7 @@ describe("session log", () => {
     expect(log.add(message("in", browser))).toBeUndefined(); // Allocate without credentials
     expect(log.add(message("out", browser))).toBeUndefined(); // 401
     now = 100;
-    const filed = log.add(message("in", browser, "9999999999:s1"));
+    const filed = authed(log, message("in", browser, "9999999999:s1"));
     expect(filed?.sessionId).toBe("s1");
     expect(filed?.records).toHaveLength(3);
     // Later messages without a username (the success response) follow the address.
@@ -52,8 +57,8 @@ describe("session log", () => {
 
   it("never gives one session's messages to another", () => {
     const log = createSessionLog(() => 0, limits);
-    log.add(message("in", { address: "127.0.0.1", port: 1 }, "9999999999:a"));
-    log.add(message("in", { address: "127.0.0.1", port: 2 }, "9999999999:b"));
+    authed(log, message("in", { address: "127.0.0.1", port: 1 }, "9999999999:a"));
+    authed(log, message("in", { address: "127.0.0.1", port: 2 }, "9999999999:b"));
     expect(log.backlog("a").every((r) => r.kind === "stun" && r.source.port === 1)).toBe(true);
     expect(log.backlog("b")).toHaveLength(1);
     expect(log.backlog("nobody")).toEqual([]);
@@ -62,10 +67,10 @@ describe("session log", () => {
   it("keeps a TCP connection apart from a UDP socket with the same address and port", () => {
     const log = createSessionLog(() => 0, limits);
     const browser = { address: "127.0.0.1", port: 50000 };
-    log.add(message("in", browser, "9999999999:udp-session"));
+    authed(log, message("in", browser, "9999999999:udp-session"));
     // The 401 to a TCP client on the same port number is not the UDP session's.
     expect(log.add({ ...message("out", browser), transport: "tcp" })).toBeUndefined();
-    expect(log.add({ ...message("in", browser, "9999999999:tcp-session"), transport: "tcp" })?.records).toHaveLength(2);
+    expect(authed(log, { ...message("in", browser, "9999999999:tcp-session"), transport: "tcp" })?.records).toHaveLength(2);
     expect(log.backlog("udp-session")).toHaveLength(1);
   });
 
@@ -75,7 +80,7 @@ describe("session log", () => {
     const browser = { address: "127.0.0.1", port: 3 };
     log.add(message("in", browser));
     now = 20_000; // older than pendingMs
-    expect(log.add(message("in", browser, "9999999999:late"))?.records).toHaveLength(1);
+    expect(authed(log, message("in", browser, "9999999999:late"))?.records).toHaveLength(1);
   });
 
   it("stays bounded: records per session, sessions, pending addresses", () => {
@@ -83,10 +88,10 @@ describe("session log", () => {
     const log = createSessionLog(() => now, limits);
     for (let i = 0; i < 50; i += 1) {
       now += 1;
-      log.add(message("in", { address: "127.0.0.1", port: 1000 + i }, `9999999999:s${i}`));
+      authed(log, message("in", { address: "127.0.0.1", port: 1000 + i }, `9999999999:s${String(i)}`));
       log.add(message("in", { address: "127.0.0.1", port: 5000 + i }));
     }
-    for (let i = 0; i < 20; i += 1) log.add(message("in", { address: "127.0.0.1", port: 1049 }, "9999999999:s49"));
+    for (let i = 0; i < 20; i += 1) authed(log, message("in", { address: "127.0.0.1", port: 1049 }, "9999999999:s49"));
     const stats = log.stats();
     expect(stats.sessions).toBeLessThanOrEqual(3);
     expect(stats.pendingAddresses).toBeLessThanOrEqual(2);
@@ -97,8 +102,36 @@ describe("session log", () => {
   it("forgets sessions after keepMs", () => {
     let now = 0;
     const log = createSessionLog(() => now, limits);
-    log.add(message("in", { address: "127.0.0.1", port: 1 }, "9999999999:old"));
+    authed(log, message("in", { address: "127.0.0.1", port: 1 }, "9999999999:old"));
     now = 61_000;
     expect(log.backlog("old")).toEqual([]);
+  });
+
+  it("files nothing under the USERNAME a packet carries unless the TURN server authenticated it", () => {
+    const log = createSessionLog(() => 0, limits);
+    const attacker = { address: "127.0.0.1", port: 7 };
+    // A Binding request (never authenticated) claiming the victim's session.
+    expect(log.add(message("in", attacker, "9999999999:victim"))).toBeUndefined();
+    expect(log.add(message("out", attacker))).toBeUndefined();
+    expect(log.backlog("victim")).toEqual([]);
+    // The attacker's own authenticated request links its address to its own session, not the victim's.
+    expect(log.add(message("in", attacker, "9999999999:victim"), "9999999999:attacker")?.sessionId).toBe("attacker");
+    expect(log.backlog("victim")).toEqual([]);
+    expect(log.backlog("attacker")).toHaveLength(3);
+  });
+
+  it("stays within its byte budget, dropping unattributed records before sessions' records", () => {
+    let now = 0;
+    const big = (client: { address: string; port: number }): StunMessageRecord => ({ ...message("in", client), rawHex: "ab".repeat(2048) });
+    const size = recordBytes(big({ address: "127.0.0.1", port: 1 }));
+    const log = createSessionLog(() => now, { ...limits, maxSessions: 100, maxPendingAddresses: 100, maxBytes: 10 * size });
+    for (let i = 0; i < 4; i += 1) log.add(big({ address: "127.0.0.1", port: 1 }), "9999999999:kept");
+    for (let i = 0; i < 1000; i += 1) {
+      now += 1;
+      log.add(big({ address: "127.0.0.2", port: 1000 + i }));
+      expect(log.stats().bytes).toBeLessThanOrEqual(10 * size);
+    }
+    expect(log.backlog("kept")).toHaveLength(4);
+    expect(log.stats().records).toBeLessThanOrEqual(10);
   });
 });
