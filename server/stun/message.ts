@@ -48,6 +48,13 @@ export function looksLikeStun(bytes: Uint8Array): boolean {
   return bytes[4] === 0x21 && bytes[5] === 0x12 && bytes[6] === 0xa4 && bytes[7] === 0x42;
 }
 
+/**
+ * The most attributes a message may carry. RFC 8489 sets no limit, but browsers send fewer than 15
+ * and a 64 KB message of zero-length attributes holds 16,000: more than this is treated as malformed,
+ * so no per-attribute work downstream can be made to scale with a flood of them.
+ */
+export const MAX_ATTRIBUTES = 128;
+
 /** Decode one STUN message that fills `bytes` exactly (the UDP framing of RFC 8489 §6.2.1). */
 export function decodeStunMessage(bytes: Uint8Array): DecodeResult {
   const fail = (reason: string, offset: number): DecodeResult => ({ ok: false, error: new StunDecodeError(reason, offset) });
@@ -65,6 +72,7 @@ export function decodeStunMessage(bytes: Uint8Array): DecodeResult {
   let offset = HEADER_LENGTH;
   while (offset < bytes.length) {
     if (offset + 4 > bytes.length) return fail("truncated attribute header", offset);
+    if (attributes.length === MAX_ATTRIBUTES) return fail(`more than ${String(MAX_ATTRIBUTES)} attributes`, offset);
     const attrType = view.getUint16(offset);
     const attrLength = view.getUint16(offset + 2);
     const padded = (attrLength + 3) & ~3;

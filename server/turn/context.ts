@@ -14,6 +14,8 @@ import type { PeerPolicy } from "./peer-policy.ts";
 export interface TurnStats {
   packetsIn: number;
   malformed: number;
+  /** UDP datagrams to a listening port longer than MAX_DATAGRAM_BYTES, dropped before decoding. */
+  oversized: number;
   bindingRequests: number;
   turnRequests: number;
   errors: number;
@@ -65,6 +67,7 @@ export function newStats(): TurnStats {
   return {
     packetsIn: 0,
     malformed: 0,
+    oversized: 0,
     bindingRequests: 0,
     turnRequests: 0,
     errors: 0,

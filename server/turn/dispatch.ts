@@ -40,12 +40,13 @@ const TURN_REQUESTS = new Set<number>([StunMethod.allocate, StunMethod.refresh, 
  * includes an UNKNOWN-ATTRIBUTES attribute". Attributes after MESSAGE-INTEGRITY are ignored (§14.5).
  */
 export function unknownRequiredAttributes(message: StunMessage): number[] {
-  const unknown: number[] = [];
+  // A Set, so that a message of many distinct unknown types costs linear time, not quadratic.
+  const unknown = new Set<number>();
   for (const a of message.attributes) {
     if (a.type === AttributeType.MESSAGE_INTEGRITY) break;
-    if (isComprehensionRequired(a.type) && (!KNOWN_ATTRIBUTES.has(a.type) || UNSUPPORTED.has(a.type)) && !unknown.includes(a.type)) unknown.push(a.type);
+    if (isComprehensionRequired(a.type) && (!KNOWN_ATTRIBUTES.has(a.type) || UNSUPPORTED.has(a.type))) unknown.add(a.type);
   }
-  return unknown;
+  return [...unknown];
 }
 
 /**

@@ -51,6 +51,12 @@ export interface TurnServer {
 }
 
 const SWEEP_INTERVAL_MS = 1000;
+/**
+ * The longest UDP datagram the listening ports decode. TURN control messages are a few hundred
+ * bytes and relayed data above the path MTU is useless, while a 64 KB datagram (IP fragments) is
+ * only good for making the decoder and the packet inspector work: dropped and counted.
+ */
+export const MAX_DATAGRAM_BYTES = 4096;
 const CONTROL_BUFFER_BYTES = 4 << 20;
 /** With port 0, tries to find a number free for both UDP and TCP before giving up. */
 const SHARED_PORT_ATTEMPTS = 8;
@@ -167,7 +173,13 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
           }
           const { socket, local } = bound;
           const link = udpLink(socket);
-          socket.on("message", (packet, from) => dispatch(link, local, packet, from));
+          socket.on("message", (packet, from) => {
+            if (packet.length > MAX_DATAGRAM_BYTES) {
+              ctx.stats.oversized++;
+              return;
+            }
+            dispatch(link, local, packet, from);
+          });
           socket.on("error", (error) => log(`turn: socket ${config.listenHost}:${String(local.port)} error: ${error.message}`));
           sockets.push({ socket, local });
         }

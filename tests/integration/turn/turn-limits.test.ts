@@ -97,6 +97,31 @@ describe("IPv6", () => {
   });
 });
 
+describe("oversized and attribute-stuffed datagrams (one must not stall the event loop)", () => {
+  /** A Binding request of `count` distinct zero-length comprehension-required attributes (each unknown: 420). */
+  const stuffed = (c: TurnTestClient, count: number): Uint8Array =>
+    c.build(StunMethod.binding, (b) => {
+      for (let i = 0; i < count; i++) b.addRaw(0x4000 + i, new Uint8Array(0));
+    });
+
+  it("drops a 64 KB datagram of 16,000 attributes unread, and a 200-attribute one as malformed, then answers the next Binding", async () => {
+    const h = await startServer();
+    cleanups.push(() => h.server.close());
+    const c = await TurnTestClient.open(h.address);
+    cleanups.push(() => c.close());
+    const huge = stuffed(c, 16_000);
+    expect(huge.length).toBeGreaterThan(64_000);
+    c.socket.send(huge, h.address.port, h.address.address);
+    c.socket.send(stuffed(c, 200), h.address.port, h.address.address);
+    // One socket to one socket on loopback keeps order: when this is answered, the two before it
+    // have been handled, and an answer to either would be in the inbox.
+    const answer = await c.transact(c.build(StunMethod.binding));
+    expect(answer.cls).toBe(StunClass.successResponse);
+    expect(c.inbox).toEqual([]);
+    expect(h.server.stats()).toMatchObject({ oversized: 1, malformed: 1, bindingRequests: 1 });
+  });
+});
+
 describe("edges", () => {
   it("a request with a wrong FINGERPRINT is dropped, not answered", async () => {
     const h = await startServer();

@@ -7,7 +7,7 @@ import { XorPeerAddress } from "../../../server/stun/attributes/xor-peer-address
 import { StunMessageBuilder } from "../../../server/stun/builder.ts";
 import { ATTRIBUTE_NAMES, AttributeType, ERROR_REASONS, ErrorCode, STUN_METHOD_NAMES, StunClass, StunMethod, isComprehensionRequired } from "../../../server/stun/constants.ts";
 import { StunAttributeError } from "../../../server/stun/errors.ts";
-import { decodeMessageType, decodeStunMessage, encodeMessageType, looksLikeStun } from "../../../server/stun/message.ts";
+import { MAX_ATTRIBUTES, decodeMessageType, decodeStunMessage, encodeMessageType, looksLikeStun } from "../../../server/stun/message.ts";
 
 const txid = fromHex("000102030405060708090a0b");
 
@@ -65,6 +65,29 @@ describe("decodeStunMessage: errors are data", () => {
   it("looksLikeStun is the cheap pre-check", () => {
     expect(looksLikeStun(good)).toBe(true);
     expect(looksLikeStun(Uint8Array.of(0x40, 0, 0, 4))).toBe(false);
+  });
+});
+
+describe("decodeStunMessage: at most MAX_ATTRIBUTES attributes", () => {
+  const withAttributes = (n: number): Uint8Array => {
+    const b = new StunMessageBuilder(StunMethod.binding, StunClass.request, txid);
+    for (let i = 0; i < n; i++) b.addRaw(0x8000 + i, new Uint8Array(0));
+    return b.build();
+  };
+  it(`decodes ${String(MAX_ATTRIBUTES)}`, () => {
+    const r = decodeStunMessage(withAttributes(MAX_ATTRIBUTES));
+    expect(r.ok && r.message.attributes.length).toBe(MAX_ATTRIBUTES);
+  });
+  it("treats one more as malformed, saying where", () => {
+    const r = decodeStunMessage(withAttributes(MAX_ATTRIBUTES + 1));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.reason).toMatch(/more than 128 attributes/);
+      expect(r.error.offset).toBe(20 + 4 * MAX_ATTRIBUTES);
+    }
+  });
+  it("refuses a 64 KB message of 16,000 zero-length attributes", () => {
+    expect(decodeStunMessage(withAttributes(16_000)).ok).toBe(false);
   });
 });
 
