@@ -35,7 +35,7 @@ export const TurnTcpLimitsSchema = z.object({
   /** Open TCP connections at once; more are closed as soon as they are accepted. */
   connections: z.number().int().min(1).max(100_000).default(512),
   /**
-   * Open TCP connections from one IP address at once, so one host cannot take every slot above.
+   * Open TCP connections from one IP address (an IPv6 /64) at once, so one host cannot take every slot above.
    * Generous, because an office behind one NAT (the kind of network that blocks UDP and needs
    * TURN over TCP) shows up as one address.
    */
@@ -48,8 +48,16 @@ export const TurnTcpLimitsSchema = z.object({
   frameBytes: z.number().int().min(1024).max(65_560).default(16_384),
   /** Bytes waiting to be written to one slow client before relayed data to it is dropped (like a full UDP queue). */
   writeBufferBytes: z.number().int().min(16_384).max(16 << 20).default(256 * 1024),
-  /** A connection that holds no allocation and sends nothing for this long is closed. */
+  /** A connection that holds no allocation and completes no message for this long is closed. */
   idleSeconds: positiveSeconds.default(30),
+  /**
+   * A message must arrive whole within this long of its first byte, or the connection is closed:
+   * otherwise a client announcing a long message and sending a byte now and then holds its slot
+   * forever (slowloris).
+   */
+  frameSeconds: positiveSeconds.default(10),
+  /** A connection that has no allocation this long after it was accepted is closed. */
+  allocateSeconds: positiveSeconds.default(30),
 });
 
 export const TurnServerConfigSchema = z

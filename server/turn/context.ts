@@ -30,6 +30,11 @@ export interface TurnStats {
   tcpRefused: number;
   tcpFramingErrors: number;
   tcpIdleClosed: number;
+  /** TCP connections closed for a message not finished within frameSeconds, or no allocation within allocateSeconds. */
+  tcpFrameTimeouts: number;
+  tcpAllocateTimeouts: number;
+  /** Bytes received on TCP client connections. */
+  tcpBytesIn: number;
   /** Messages not written to a TCP client whose unread bytes exceeded tcpLimits.writeBufferBytes. */
   tcpWritesDropped: number;
 }
@@ -81,6 +86,9 @@ export function newStats(): TurnStats {
     tcpRefused: 0,
     tcpFramingErrors: 0,
     tcpIdleClosed: 0,
+    tcpFrameTimeouts: 0,
+    tcpAllocateTimeouts: 0,
+    tcpBytesIn: 0,
     tcpWritesDropped: 0,
   };
 }

@@ -258,7 +258,7 @@ describe("TURN over TCP: what closes a connection, and what it frees", () => {
   });
 
   it("closes a connection without an allocation after idleSeconds of silence (injected clock), keeps one with", async () => {
-    const h = await setup({ tcpLimits: { idleSeconds: 30 } });
+    const h = await setup({ tcpLimits: { idleSeconds: 30, allocateSeconds: 120 } });
     const idle = await client(h);
     expect((await idle.transact(idle.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
     const busy = await client(h);
@@ -272,6 +272,78 @@ describe("TURN over TCP: what closes a connection, and what it frees", () => {
     await idle.closed;
     expect((await busy.transact(busy.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
     expect(h.server.stats()).toMatchObject({ tcpIdleClosed: 1, allocations: 1, tcpConnections: 1 });
+  });
+
+  /** Writes bytes and waits until the server has read them all (tcpBytesIn), so the clock can move. */
+  async function deliver(h: Harness, c: TcpTurnClient, bytes: Uint8Array): Promise<void> {
+    const before = h.server.stats().tcpBytesIn;
+    await c.write(bytes);
+    await vi.waitFor(() => expect(h.server.stats().tcpBytesIn).toBe(before + bytes.length));
+  }
+  /** A STUN header announcing 1000 bytes of attributes, never sent in full. */
+  const longHeader = (): Uint8Array => {
+    const header = new StunMessageBuilder(StunMethod.binding, StunClass.request, fromHex("0102030405060708090a0b0c")).build();
+    header[3] = 0xe8;
+    header[2] = 0x03;
+    return header;
+  };
+
+  it("closes a connection whose message is unfinished frameSeconds after its first byte, however it trickles (injected clock)", async () => {
+    const h = await setup({ tcpLimits: { frameSeconds: 10 } });
+    const slow = await client(h);
+    const fine = await client(h);
+    expect((await slow.transact(slow.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    await deliver(h, slow, longHeader());
+    for (let i = 0; i < 3; i++) {
+      h.clock.now += 3_000;
+      await deliver(h, slow, Uint8Array.of(0));
+      h.server.sweep();
+    }
+    expect(slow.isClosed).toBe(false);
+    h.clock.now += 1_000; // 10 s since the header's first byte
+    h.server.sweep();
+    await slow.closed;
+    expect((await fine.transact(fine.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    expect(h.server.stats()).toMatchObject({ tcpFrameTimeouts: 1, tcpIdleClosed: 0, tcpConnections: 1 });
+  });
+
+  it("only whole messages keep a connection from idling out: bytes of an unfinished one do not (injected clock)", async () => {
+    const h = await setup({ tcpLimits: { idleSeconds: 30, frameSeconds: 300, allocateSeconds: 300 } });
+    const trickle = await client(h);
+    expect((await trickle.transact(trickle.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    await deliver(h, trickle, longHeader());
+    for (let i = 0; i < 5; i++) {
+      h.clock.now += 5_000;
+      await deliver(h, trickle, Uint8Array.of(0));
+      h.server.sweep();
+    }
+    expect(trickle.isClosed).toBe(false);
+    h.clock.now += 5_000; // 30 s since the last whole message
+    h.server.sweep();
+    await trickle.closed;
+    expect(h.server.stats()).toMatchObject({ tcpIdleClosed: 1, tcpFrameTimeouts: 0 });
+  });
+
+  it("closes a connection that has no allocation allocateSeconds after accept, however chatty; keeps one with (injected clock)", async () => {
+    const h = await setup({ tcpLimits: { allocateSeconds: 30, idleSeconds: 30 } });
+    const chatty = await client(h);
+    const busy = await client(h);
+    const { username, credential } = creds(h);
+    expect((await busy.login(username, credential, StunMethod.allocate, udp)).cls).toBe(StunClass.successResponse);
+    for (let i = 0; i < 2; i++) {
+      h.clock.now += 10_000;
+      expect((await chatty.transact(chatty.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+      h.server.sweep();
+    }
+    h.clock.now += 9_000;
+    expect((await chatty.transact(chatty.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    h.server.sweep();
+    expect(chatty.isClosed).toBe(false);
+    h.clock.now += 1_000; // 30 s since accept
+    h.server.sweep();
+    await chatty.closed;
+    expect((await busy.transact(busy.build(StunMethod.binding))).cls).toBe(StunClass.successResponse);
+    expect(h.server.stats()).toMatchObject({ tcpAllocateTimeouts: 1, tcpIdleClosed: 0, allocations: 1, tcpConnections: 1 });
   });
 
   it("refuses connections over tcpLimits.connections and serves the others", async () => {
