@@ -8,6 +8,7 @@ import type { AllocationStore } from "./allocation-store.ts";
 import type { ClientLink } from "./client-link.ts";
 import type { ResolvedTurnServerConfig } from "./config.ts";
 import type { Inspector } from "./inspector.ts";
+import type { LimitedLog } from "./log-limiter.ts";
 import type { NonceService } from "./nonce.ts";
 import type { PeerPolicy } from "./peer-policy.ts";
 
@@ -44,6 +45,8 @@ export interface TurnContext {
   readonly relayAddress: string;
   readonly clock: () => number;
   readonly log: (line: string) => void;
+  /** For lines a client can cause once per packet: at most a few per kind per 10 s, then a summary. */
+  readonly logLimited: LimitedLog;
   readonly nonces: NonceService;
   readonly peers: PeerPolicy;
   readonly store: AllocationStore;

@@ -82,7 +82,7 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
     if (message.method === StunMethod.allocate && ctx.store.pending.has(req.tupleKey)) return;
     const result = authenticate(message, source, { realm: ctx.config.realm, secret: ctx.config.secret, software: ctx.config.software, nonces: ctx.nonces, now });
     if (!result.ok) {
-      if (!result.reason.endsWith("challenge")) ctx.log(`turn: ${source.address}:${String(source.port)} not authenticated: ${result.reason}`);
+      if (!result.reason.endsWith("challenge")) ctx.logLimited("not authenticated", `turn: ${source.address}:${String(source.port)} not authenticated: ${result.reason}`);
       reply(link, result.response, source, local, result.username);
       return;
     }
@@ -173,7 +173,7 @@ export function createDispatcher(ctx: TurnContext, cache: TransactionCache): Pac
       return "malformed";
     } catch (error) {
       ctx.stats.errors++;
-      ctx.log(`turn: dropped a packet from ${from.address}:${String(from.port)}: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.logLimited("dropped a packet", `turn: dropped a packet from ${from.address}:${String(from.port)}: ${error instanceof Error ? error.message : String(error)}`);
       return "ok";
     }
   };

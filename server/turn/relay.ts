@@ -54,7 +54,8 @@ export function relaySendIndication(ctx: TurnContext, live: LiveAllocation | und
   const now = ctx.clock();
   // The codec formats addresses canonically already (formatIP), so they key permissions directly.
   const permission = peer ? live.allocation.permissionFor(peer.address, now) : undefined;
-  if (!peer || !data || !permission || !mayRelayTo(ctx, peer)) {
+  // Port 0 is no UDP peer: dropped here rather than failing (and being logged) in send().
+  if (!peer || peer.port === 0 || !data || !permission || !mayRelayTo(ctx, peer)) {
     ctx.stats.droppedToPeers++;
     return;
   }
@@ -73,7 +74,7 @@ export function relayChannelData(ctx: TurnContext, live: LiveAllocation | undefi
   const now = ctx.clock();
   const channel = live.allocation.channel(parsed.channelNumber, now);
   const permission = channel ? live.allocation.permissionFor(channel.peer.address, now) : undefined;
-  if (!channel || !permission || !mayRelayTo(ctx, channel.peer)) {
+  if (!channel || channel.peer.port === 0 || !permission || !mayRelayTo(ctx, channel.peer)) {
     ctx.stats.droppedToPeers++;
     return;
   }

@@ -10,6 +10,7 @@ import { newStats, type TurnContext, type TurnStats } from "./context.ts";
 import { udpLink } from "./client-link.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { createInspector, type TransactionListener } from "./inspector.ts";
+import { createLimitedLog } from "./log-limiter.ts";
 import { createNonceService } from "./nonce.ts";
 import { createPeerPolicy } from "./peer-policy.ts";
 import { ipLiteralLookup } from "./ip-lookup.ts";
@@ -77,6 +78,7 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
     relayAddress,
     clock,
     log,
+    logLimited: createLimitedLog(log, clock),
     nonces: createNonceService({ lifetimeSeconds: config.lifetimes.nonce, clock }),
     peers: createPeerPolicy({ allowPrivatePeers: config.allowPrivatePeers, ownAddresses: [relayAddress, ...(config.externalAddress ? [config.externalAddress] : [])] }),
     store,
@@ -125,6 +127,7 @@ export function createTurnServer(input: TurnServerConfig, deps: TurnServerDeps =
     }
     cache.sweep(now);
     tcp?.sweep(now);
+    ctx.logLimited.flush();
   };
 
   const bindUdp = async (port: number): Promise<{ socket: Socket; local: TransportAddress }> => {

@@ -18,7 +18,7 @@ import { grantedLifetime } from "./lifetime.ts";
 export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest): Promise<Uint8Array> {
   const options = { software: ctx.config.software, key: req.auth.key };
   const fail = (code: number, why: string): Uint8Array => {
-    ctx.log(`turn: Allocate from ${req.source.address}:${String(req.source.port)} refused ${String(code)}: ${why}`);
+    ctx.logLimited("Allocate refused", `turn: Allocate from ${req.source.address}:${String(req.source.port)} refused ${String(code)}: ${why}`);
     return errorResponse(req.message, code, options);
   };
   // §7.2 step 2: "The server checks if the 5-tuple is currently in use by an existing allocation. If yes, ... 437".

@@ -20,10 +20,12 @@ export function handleChannelBind(ctx: TurnContext, req: AuthenticatedRequest, l
   const peerAttribute = getAttribute(req.message, XorPeerAddress);
   if (channel === undefined || peerAttribute === undefined) return errorResponse(req.message, 400, options, undefined, "Bad Request: CHANNEL-NUMBER and XOR-PEER-ADDRESS are required");
   if (!isValidChannelNumber(channel)) return errorResponse(req.message, 400, options, undefined, "Bad Request: channel number outside 0x4000-0x4FFF");
+  // Port 0 is no UDP peer: every ChannelData to it would fail in send().
+  if (peerAttribute.port === 0) return errorResponse(req.message, 400, options, undefined, "Bad Request: XOR-PEER-ADDRESS port 0");
   const peer = { address: canonicalIP(peerAttribute.address), port: peerAttribute.port };
   const problem = checkPeerAddress(ctx, peer.address) ?? (mayRelayTo(ctx, peer) ? undefined : { code: 403, reason: "our own address, but not one of our relay ports" });
   if (problem) {
-    ctx.log(`turn: ChannelBind by ${req.auth.userId} refused ${String(problem.code)}: ${problem.reason}`);
+    ctx.logLimited("ChannelBind refused", `turn: ChannelBind by ${req.auth.userId} refused ${String(problem.code)}: ${problem.reason}`);
     return errorResponse(req.message, problem.code, options);
   }
   const now = ctx.clock();

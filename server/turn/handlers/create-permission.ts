@@ -16,9 +16,11 @@ export function handleCreatePermission(ctx: TurnContext, req: AuthenticatedReque
   const peers = getAttributes(req.message, XorPeerAddress);
   if (peers.length === 0) return errorResponse(req.message, 400, options, undefined, "Bad Request: no XOR-PEER-ADDRESS");
   for (const peer of peers) {
+    // Port 0 is no UDP peer (a datagram cannot be sent to it); the port is otherwise unused here.
+    if (peer.port === 0) return errorResponse(req.message, 400, options, undefined, "Bad Request: XOR-PEER-ADDRESS port 0");
     const problem = checkPeerAddress(ctx, peer.address);
     if (problem) {
-      ctx.log(`turn: CreatePermission by ${req.auth.userId} refused ${String(problem.code)}: ${problem.reason}`);
+      ctx.logLimited("CreatePermission refused", `turn: CreatePermission by ${req.auth.userId} refused ${String(problem.code)}: ${problem.reason}`);
       return errorResponse(req.message, problem.code, options);
     }
   }

@@ -3,8 +3,10 @@ import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
-import type { StunMessageBuilder } from "../../../server/stun/builder.ts";
+import { StunMessageBuilder } from "../../../server/stun/builder.ts";
+import { randomBytes } from "node:crypto";
 import { ChannelNumber } from "../../../server/stun/attributes/channel-number.ts";
+import { Data } from "../../../server/stun/attributes/data.ts";
 import { EvenPort } from "../../../server/stun/attributes/even-port.ts";
 import { ReservationToken } from "../../../server/stun/attributes/reservation-token.ts";
 import { PROTOCOL_UDP, RequestedTransport } from "../../../server/stun/attributes/requested-transport.ts";
@@ -119,6 +121,48 @@ describe("oversized and attribute-stuffed datagrams (one must not stall the even
     expect(answer.cls).toBe(StunClass.successResponse);
     expect(c.inbox).toEqual([]);
     expect(h.server.stats()).toMatchObject({ oversized: 1, malformed: 1, bindingRequests: 1 });
+  });
+});
+
+describe("peer port 0 (no UDP peer can have it)", () => {
+  it("CreatePermission and ChannelBind to port 0 get 400; a Send indication to port 0 is dropped without a log line", async () => {
+    const h = await startServer({ allowPrivatePeers: true });
+    cleanups.push(() => h.server.close());
+    const c = await TurnTestClient.open(h.address);
+    cleanups.push(() => c.close());
+    const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: "port0", ttlSeconds: 600, now: h.clock.now });
+    await c.login(username, credential, StunMethod.allocate, (b) => void b.add(RequestedTransport, PROTOCOL_UDP));
+    const zero = { address: "127.0.0.1", port: 0 };
+    expect(errorCodeOf(await c.request(StunMethod.createPermission, (b) => void b.add(XorPeerAddress, zero)))).toBe(400);
+    expect(errorCodeOf(await c.request(StunMethod.channelBind, (b) => void b.add(ChannelNumber, 0x4000).add(XorPeerAddress, zero)))).toBe(400);
+    // A permission for the IP (any port), then a Send indication to port 0 of it.
+    expect(errorCodeOf(await c.request(StunMethod.createPermission, (b) => void b.add(XorPeerAddress, { address: "127.0.0.1", port: 9 })))).toBeUndefined();
+    const logsBefore = h.logs.length;
+    const send = new StunMessageBuilder(StunMethod.send, StunClass.indication, randomBytes(12)).add(XorPeerAddress, zero).add(Data, Uint8Array.of(1, 2, 3)).build();
+    c.socket.send(send, h.address.port, h.address.address);
+    // Handled in order with the next request from the same socket.
+    expect((await c.transact(c.build(StunMethod.binding, undefined, { sign: false }))).cls).toBe(StunClass.successResponse);
+    expect(h.server.stats()).toMatchObject({ droppedToPeers: 1, errors: 0 });
+    expect(h.logs.slice(logsBefore)).toEqual([]);
+  });
+});
+
+describe("per-packet log lines are limited", () => {
+  it("at most 20 'not authenticated' lines per 10 s, then one summary of the rest", async () => {
+    const h = await startServer();
+    cleanups.push(() => h.server.close());
+    const c = await TurnTestClient.open(h.address);
+    cleanups.push(() => c.close());
+    const { username } = mintTurnCredentials({ secret: SECRET, userId: "noisy", ttlSeconds: 600, now: h.clock.now });
+    await c.login(username, "wrong password", StunMethod.refresh).catch(() => undefined);
+    for (let i = 0; i < 49; i++) expect(errorCodeOf(await c.transact(c.build(StunMethod.refresh)))).toBe(401);
+    const lines = () => h.logs.filter((l) => l.includes(" not authenticated: "));
+    expect(lines()).toHaveLength(20);
+    h.clock.now += 10_000;
+    h.server.sweep();
+    expect(h.logs.at(-1)).toBe('turn: ... and 30 more "not authenticated" lines in the last 10 s');
+    expect(errorCodeOf(await c.transact(c.build(StunMethod.refresh)))).toBe(401);
+    expect(lines()).toHaveLength(21);
   });
 });
 
