@@ -88,13 +88,36 @@ const envSchema = z.object({
   REDIS_URL: redisUrl.optional(),
 });
 
-/** A URL as it may be printed: any password in its user part replaced by ***. */
+/**
+ * A URL as it may be printed: any password in its user part replaced by ***. Parsed with the URL
+ * parser, so a password holding '@' (valid in a WHATWG URL) is masked whole; a lone user part
+ * (`redis://token@host`, a password without a name) is masked too. Text that does not parse as a
+ * URL is masked from "//" to its last '@'.
+ */
 export function withoutPassword(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/u, (_match, user: string) => `//${user.includes(":") ? `${user.slice(0, user.indexOf(":"))}:***` : "***"}@`);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed) {
+    if (parsed.password !== "") parsed.password = "***";
+    else if (parsed.username !== "") parsed.username = "***";
+    else return url;
+    return parsed.toString();
+  }
+  return url.replace(/\/\/(.*)@/u, (_match, user: string) => `//${user.includes(":") ? `${user.slice(0, user.indexOf(":"))}:***` : "***"}@`);
 }
 
-/** Values that may carry a password are shown without it in error messages. */
-const shown = (key: string, value: string): string => (key === "REDIS_URL" ? withoutPassword(value) : value);
+/**
+ * How a value is quoted in a config error: never a secret. TURN_SECRET is described by its length
+ * only (a short secret copied from coturn's static-auth-secret must not end up in the logs).
+ */
+const shown = (key: string, value: string): string => {
+  if (key === "TURN_SECRET") return ` (${String(value.length)} characters)`;
+  return ` "${key === "REDIS_URL" ? withoutPassword(value) : value}"`;
+};
 
 export interface Config {
   host: string;
@@ -139,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? "configuration");
     const value = present[key];
-    throw new ConfigError(`Invalid ${key}${value === undefined ? "" : ` "${shown(key, String(value))}"`}: ${issue?.message ?? "invalid value"}`);
+    throw new ConfigError(`Invalid ${key}${value === undefined ? "" : shown(key, String(value))}: ${issue?.message ?? "invalid value"}`);
   }
   const e = parsed.data;
   if (e.TURN_RELAY_PORT_MIN > e.TURN_RELAY_PORT_MAX) {

@@ -23,7 +23,7 @@ describe("loadConfig", () => {
     [{ PORT: "-1" }, 'Invalid PORT "-1"'],
     [{ TURN_PORT: "1.5" }, 'Invalid TURN_PORT "1.5"'],
     [{ HOST: "not a host!" }, 'Invalid HOST "not a host!"'],
-    [{ TURN_SECRET: "short" }, 'Invalid TURN_SECRET "short": TURN_SECRET must be at least 16 characters'],
+    [{ TURN_SECRET: "short" }, "Invalid TURN_SECRET (5 characters): TURN_SECRET must be at least 16 characters"],
     [{ TURN_URLS: "http://example.org" }, "Invalid TURN_URLS"],
     [{ ALLOWED_ORIGINS: "https://example.org/path" }, "Invalid ALLOWED_ORIGINS"],
     [{ TURN_TCP: "auto" }, 'Invalid TURN_TCP "auto": TURN_TCP must be true or false'],
@@ -66,6 +66,22 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...secret, REDIS_URL: "redis//app:hunter2@host" })).toThrow('Invalid REDIS_URL "redis//app:***@host"');
     expect(withoutPassword("redis://:pw@127.0.0.1:6379")).toBe("redis://:***@127.0.0.1:6379");
     expect(withoutPassword("redis://token@127.0.0.1")).toBe("redis://***@127.0.0.1");
+    // A password holding '@' (valid: the URL parser splits at the last '@') is masked whole.
+    expect(withoutPassword("redis://user:p@ss@host:6379/0")).toBe("redis://user:***@host:6379/0");
+    expect(withoutPassword("rediss://:a@b@c@redis.example.org")).toBe("rediss://:***@redis.example.org");
+    expect(withoutPassword("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+    expect(() => loadConfig({ ...secret, REDIS_URL: "redis//app:p@ss@host" })).toThrow('Invalid REDIS_URL "redis//app:***@host"');
+  });
+
+  it("never prints TURN_SECRET in a config error, only what is wrong with it", () => {
+    let message = "";
+    try {
+      loadConfig({ TURN_SECRET: "coturn-secret" });
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).toMatch(/TURN_SECRET \(13 characters\)/);
+    expect(message).not.toContain("coturn-secret");
     expect(withoutPassword("redis://127.0.0.1:6379/0")).toBe("redis://127.0.0.1:6379/0");
   });
 
