@@ -47,6 +47,7 @@ export default defineConfig({
       title: "WebRTC through NATs",
       description: "How two browsers find each other: IPv4, NAT, signaling, SDP, STUN, TURN and ICE, with live demos on your own connection.",
       customCss: ["./src/styles/site.css"],
+      components: { Search: "./src/components/Search.astro" },
       // Lessons live outside src/content/docs, so Starlight must be told to process their
       // :::note / :::caution asides.
       markdown: { processedDirs: ["./content/lessons"] },

@@ -193,6 +193,22 @@ describe("search", () => {
     await page.close();
   });
 
+  it("loads the search stand-in with the page, so Starlight's later import of it needs no request", async () => {
+    // If the server stops before the page goes idle, an import that needs a request is an uncaught
+    // error in Starlight's script (src/components/Search.astro). Loaded with the page, it cannot be.
+    const page = await browser.newPage();
+    const early: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("lazy-pagefind")) early.push(request.url());
+    });
+    await page.goto(server.url, { waitUntil: "domcontentloaded" });
+    expect(early).toHaveLength(1);
+    await page.evaluate(() => new Promise((done) => requestIdleCallback(done)));
+    await page.waitForLoadState("networkidle");
+    expect(early).toHaveLength(1);
+    await page.close();
+  });
+
   it("says so when the search UI cannot be downloaded, and works on the next try", async () => {
     const { page, errors } = await openPage("/");
     // As if the server had stopped since the page loaded: the UI's script cannot be fetched.
