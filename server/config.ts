@@ -179,8 +179,12 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     throw new ConfigError("TURN_SECRET is required with REDIS_URL: every process sharing the rooms must use the same secret");
   }
   // Relaying to loopback/private peers is refused unless the operator opts in. The local demo
-  // needs it (both browsers are on this machine), so "auto" turns it on only for a loopback bind.
-  const allowPrivatePeers = e.TURN_ALLOW_PRIVATE_PEERS === "auto" ? isLoopback(e.HOST) : e.TURN_ALLOW_PRIVATE_PEERS;
+  // needs it (both browsers are on this machine), so "auto" turns it on only when everything the
+  // TURN server shows the world is loopback: the bind, the relayed sockets, no external address.
+  // A process on loopback behind a port forward or a UDP proxy, with a public relay or external
+  // address, would otherwise relay into its own network.
+  const localOnly = isLoopback(e.HOST) && isLoopback(e.TURN_RELAY_ADDRESS ?? e.HOST) && e.TURN_EXTERNAL_ADDRESS === undefined;
+  const allowPrivatePeers = e.TURN_ALLOW_PRIVATE_PEERS === "auto" ? localOnly : e.TURN_ALLOW_PRIVATE_PEERS;
   return {
     host: e.HOST,
     port: e.PORT,

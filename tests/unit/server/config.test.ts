@@ -59,6 +59,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ HOST: "127.0.0.1", TURN_ALLOW_PRIVATE_PEERS: "false" }).turn.allowPrivatePeers).toBe(false);
   });
 
+  it("does not allow private peers automatically when the TURN server shows a non-loopback address", () => {
+    expect(loadConfig({ HOST: "127.0.0.1", TURN_RELAY_ADDRESS: "127.0.0.2" }).turn.allowPrivatePeers).toBe(true);
+    expect(loadConfig({ HOST: "127.0.0.1", TURN_RELAY_ADDRESS: "198.51.100.7" }).turn.allowPrivatePeers).toBe(false);
+    expect(loadConfig({ HOST: "127.0.0.1", TURN_EXTERNAL_ADDRESS: "203.0.113.7" }).turn.allowPrivatePeers).toBe(false);
+    expect(loadConfig({ HOST: "127.0.0.1", TURN_EXTERNAL_ADDRESS: "203.0.113.7", TURN_ALLOW_PRIVATE_PEERS: "true" }).turn.allowPrivatePeers).toBe(true);
+  });
+
   it("keeps rooms in memory unless REDIS_URL is set, and never echoes a Redis password", () => {
     expect(loadConfig({}).redisUrl).toBeUndefined();
     const secret = { TURN_SECRET: "0123456789abcdef0123" };
