@@ -52,6 +52,7 @@ function fieldValue(record: StunMessageRecord, bytes: Uint8Array, field: ByteFie
 
 /** A message as a section: title, field table and hex dump. `testid` names it for the tests. */
 export function renderMessage(record: StunMessageRecord, title: string, testid: string): HTMLElement {
+  if (record.truncated) return renderTruncated(record, title, testid);
   const bytes = recordBytes(record);
   const fields = messageFields(record);
   const id = `pk${String(++viewCounter)}`;
@@ -111,6 +112,26 @@ export function renderMessage(record: StunMessageRecord, title: string, testid: 
   );
   wireHighlighting(section, dump);
   return section;
+}
+
+/**
+ * A message the server cut when it recorded it (over 2 KiB, or over 64 attributes: never one a
+ * browser sends): its bytes are incomplete, so only what is known is shown, not a byte layout.
+ */
+function renderTruncated(record: StunMessageRecord, title: string, testid: string): HTMLElement {
+  const id = `pk${String(++viewCounter)}`;
+  const names = record.attributes.map((a) => a.name).join(", ");
+  return el(
+    "section",
+    { class: "pk-message", "data-testid": testid, "aria-labelledby": `${id}-h` },
+    el("h4", { id: `${id}-h` }, title),
+    el("p", { class: "pk-meta" }, `${String(record.byteLength)} bytes, ${record.direction === "in" ? "from your browser" : "from the server"}: ${endpointText(record.source)} → ${endpointText(record.destination)}`),
+    el(
+      "p",
+      { "data-testid": `${testid}-truncated` },
+      `This message was larger than the inspector keeps, so it was cut when recorded and its byte layout is not drawn. Attributes kept: ${names || "none"}.`,
+    ),
+  );
 }
 
 export function endpointText(e: { address: string; port: number }): string {
