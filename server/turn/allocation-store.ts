@@ -1,6 +1,7 @@
 // All live allocations, indexed by 5-tuple, with the per-user and total counts the quotas need
 // (RFC 8656 §7.2: 486 Allocation Quota Reached; 508 Insufficient Capacity).
 import type { Socket } from "node:dgram";
+import { addressGroup } from "./address-group.ts";
 import type { Allocation } from "./allocation.ts";
 import type { ClientLink } from "./client-link.ts";
 
@@ -20,6 +21,8 @@ export class AllocationStore {
   /** Relay ports in use, to skip them and to recognise our own relayed addresses as peers. */
   readonly relayPorts = new Set<number>();
   readonly #perUser = new Map<string, number>();
+  /** Allocations per client address group (address-group.ts), pending ones included. */
+  readonly #perAddress = new Map<string, number>();
   /** Relay socket -> its allocation, for packets arriving from peers. */
   readonly #byRelay = new Map<Socket, LiveAllocation>();
 
@@ -35,16 +38,23 @@ export class AllocationStore {
     return this.#perUser.get(userId) ?? 0;
   }
 
+  /** Allocations (pending included) held from this client address's group. */
+  countForAddress(clientAddress: string): number {
+    return this.#perAddress.get(addressGroup(clientAddress)) ?? 0;
+  }
+
   /** Pending allocations count toward quotas too, so a burst cannot overshoot them. */
-  reserve(tupleKey: string, userId: string): void {
+  reserve(tupleKey: string, userId: string, clientAddress: string): void {
     this.pending.add(tupleKey);
     this.#perUser.set(userId, this.countForUser(userId) + 1);
+    const group = addressGroup(clientAddress);
+    this.#perAddress.set(group, (this.#perAddress.get(group) ?? 0) + 1);
   }
 
   /** Undo reserve() when the Allocate failed. */
-  release(tupleKey: string, userId: string): void {
+  release(tupleKey: string, userId: string, clientAddress: string): void {
     this.pending.delete(tupleKey);
-    this.#decrement(userId);
+    this.#decrement(userId, clientAddress);
   }
 
   #closed = false;
@@ -62,7 +72,7 @@ export class AllocationStore {
   commit(tupleKey: string, live: LiveAllocation): boolean {
     this.pending.delete(tupleKey);
     if (this.#closed) {
-      this.#decrement(live.allocation.auth.userId);
+      this.#decrement(live.allocation.auth.userId, live.allocation.fiveTuple.client.address);
       live.relay.close();
       return false;
     }
@@ -83,7 +93,7 @@ export class AllocationStore {
     this.byFiveTuple.delete(tupleKey);
     this.#byRelay.delete(live.relay);
     this.relayPorts.delete(live.allocation.relayedAddress.port);
-    this.#decrement(live.allocation.auth.userId);
+    this.#decrement(live.allocation.auth.userId, live.allocation.fiveTuple.client.address);
     try {
       live.relay.close();
     } catch {
@@ -92,9 +102,13 @@ export class AllocationStore {
     return live;
   }
 
-  #decrement(userId: string): void {
+  #decrement(userId: string, clientAddress: string): void {
     const n = this.countForUser(userId) - 1;
     if (n > 0) this.#perUser.set(userId, n);
     else this.#perUser.delete(userId);
+    const group = addressGroup(clientAddress);
+    const m = (this.#perAddress.get(group) ?? 0) - 1;
+    if (m > 0) this.#perAddress.set(group, m);
+    else this.#perAddress.delete(group);
   }
 }

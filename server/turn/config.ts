@@ -10,6 +10,15 @@ const positiveSeconds = z.number().int().min(1).max(86_400);
 export const TurnQuotasSchema = z.object({
   /** Live allocations one user (the part after ":" in the username) may hold; more get 486. */
   allocationsPerUser: z.number().int().min(1).default(10),
+  /**
+   * Live allocations from one client address (an IPv4 address, or an IPv6 /64), more get 486.
+   * Credentials are free to any page, so the per-user quota alone does not stop one host from
+   * taking every allocation. Generous, because a whole office behind one NAT is one address, and
+   * not applied to loopback clients (this machine's own browsers: the local demo and its tests).
+   */
+  allocationsPerAddress: z.number().int().min(1).default(200),
+  /** Leave loopback clients out of allocationsPerAddress (off only in tests, which are all loopback). */
+  exemptLoopback: z.boolean().default(true),
   /** Live allocations in total; more get 508. */
   allocationsTotal: z.number().int().min(1).default(1000),
   /** Permissions one allocation may hold; more get 508. */

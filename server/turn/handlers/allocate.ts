@@ -46,17 +46,20 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   // Reached) error if it feels the client is trying to exceed some locally defined allocation quota."
   const { quotas } = ctx.config;
   if (ctx.store.countForUser(req.auth.userId) >= quotas.allocationsPerUser) return fail(486, `user ${req.auth.userId} holds ${String(quotas.allocationsPerUser)} allocations`);
+  if (!(quotas.exemptLoopback && isLoopbackClient(req.source.address)) && ctx.store.countForAddress(req.source.address) >= quotas.allocationsPerAddress) {
+    return fail(486, `${req.source.address} holds ${String(quotas.allocationsPerAddress)} allocations`);
+  }
   if (ctx.store.totalIncludingPending >= quotas.allocationsTotal) return fail(508, "server allocation limit reached");
   // Lifetime is read before the socket exists so a malformed LIFETIME costs nothing.
   getAttribute(req.message, Lifetime);
   const lifetime = grantedLifetime(req.message, ctx.config);
 
-  ctx.store.reserve(req.tupleKey, req.auth.userId);
+  ctx.store.reserve(req.tupleKey, req.auth.userId, req.source.address);
   let relay;
   try {
     relay = await ctx.openRelay({ even: evenPort !== undefined });
   } catch (error) {
-    ctx.store.release(req.tupleKey, req.auth.userId);
+    ctx.store.release(req.tupleKey, req.auth.userId, req.source.address);
     return fail(508, `no relay port: ${error instanceof Error ? error.message : String(error)}`);
   }
   const bound = relay.address();
@@ -83,4 +86,9 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   return successResponse(req.message, options, (b) =>
     b.add(XorRelayedAddress, advertisedRelayedAddress).add(Lifetime, lifetime).add(XorMappedAddress, req.source),
   );
+}
+
+/** This machine's own clients (127.0.0.0/8, ::1, and their IPv4-mapped form) are not held to the per-address quota. */
+function isLoopbackClient(address: string): boolean {
+  return address === "::1" || /^(?:::ffff:)?127\./iu.test(address);
 }

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { ChannelNumber } from "../../../server/stun/attributes/channel-number.ts";
 import { Data } from "../../../server/stun/attributes/data.ts";
 import { EvenPort } from "../../../server/stun/attributes/even-port.ts";
+import { Lifetime } from "../../../server/stun/attributes/lifetime.ts";
 import { ReservationToken } from "../../../server/stun/attributes/reservation-token.ts";
 import { PROTOCOL_UDP, RequestedTransport } from "../../../server/stun/attributes/requested-transport.ts";
 import { XorMappedAddress } from "../../../server/stun/attributes/xor-mapped-address.ts";
@@ -44,6 +45,35 @@ describe("per-allocation quotas", () => {
     expect(errorCodeOf(await bind(0x3fff, "192.0.2.2"))).toBe(400);
     expect(errorCodeOf(await bind(0x5000, "192.0.2.2"))).toBe(400);
     expect(errorCodeOf(await bind(0x4000, "192.0.2.2"))).toBe(400); // channel bound to another peer
+  });
+});
+
+describe("allocations per client address", () => {
+  /** Allocates from a new socket as a new user (credentials are free: a new user per page). */
+  async function allocate(h: Awaited<ReturnType<typeof startServer>>, user: string): Promise<{ client: TurnTestClient; code: number | undefined }> {
+    const client = await TurnTestClient.open(h.address);
+    cleanups.push(() => client.close());
+    const { username, credential } = mintTurnCredentials({ secret: SECRET, userId: user, ttlSeconds: 600, now: h.clock.now });
+    return { client, code: errorCodeOf(await client.login(username, credential, StunMethod.allocate, (b) => void b.add(RequestedTransport, PROTOCOL_UDP))) };
+  }
+
+  it("refuses one address more than allocationsPerAddress live allocations with 486, whatever the user, and frees the slot", async () => {
+    const h = await startServer({ quotas: { allocationsPerAddress: 2, exemptLoopback: false } });
+    cleanups.push(() => h.server.close());
+    const first = await allocate(h, "page-1");
+    expect([first.code, (await allocate(h, "page-2")).code]).toEqual([undefined, undefined]);
+    expect((await allocate(h, "page-3")).code).toBe(486);
+    // Deleting one (Refresh with LIFETIME 0) frees its slot.
+    expect(errorCodeOf(await first.client.request(StunMethod.refresh, (b) => void b.add(Lifetime, 0)))).toBeUndefined();
+    expect((await allocate(h, "page-4")).code).toBeUndefined();
+  });
+
+  it("does not hold loopback clients (this machine's own browsers) to it by default", async () => {
+    const h = await startServer({ quotas: { allocationsPerAddress: 2 } });
+    cleanups.push(() => h.server.close());
+    const codes = [];
+    for (const user of ["a", "b", "c"]) codes.push((await allocate(h, user)).code);
+    expect(codes).toEqual([undefined, undefined, undefined]);
   });
 });
 
