@@ -61,7 +61,7 @@ export default defineConfig({
           items: [
             { label: "Two-tab demo", link: "/demo/" },
             { label: "Open a saved session", link: "/demo/session/" },
-            { label: "Inspect your connection", link: "/inspect/" },
+            { label: "Inspect your own connection", link: "/inspect/" },
           ],
         },
         { label: "Glossary", link: "/glossary/" },
