@@ -2,21 +2,12 @@
 // its own stream framing written from RFC 8656 §3.1/§12.5 (not the server's StreamFramer, so a
 // framing bug cannot hide on both sides). Received ChannelData frames keep their padding, so a
 // test can check it.
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { toHex } from "../../../../src/shared/stun/ip-bytes.ts";
-import { StunMessageBuilder } from "../../../../server/stun/builder.ts";
-import { StunClass, StunMethod } from "../../../../server/stun/constants.ts";
-import { getAttribute } from "../../../../server/stun/attributes/attribute.ts";
-import { longTermKey, verifyMessageIntegrity } from "../../../../server/stun/attributes/message-integrity.ts";
-import { Nonce } from "../../../../server/stun/attributes/nonce.ts";
-import { Realm } from "../../../../server/stun/attributes/realm.ts";
-import { Username } from "../../../../server/stun/attributes/username.ts";
+import { StunClass } from "../../../../server/stun/constants.ts";
 import { decodeStunMessage, type StunMessage } from "../../../../server/stun/message.ts";
-import { errorCodeOf, type Server } from "./turn-client.ts";
-
-type Add = (b: StunMessageBuilder) => void;
+import { TurnClientBase, type Server } from "./turn-client.ts";
 
 /** Bytes on the wire of the message at the start of `buffer`, or undefined until its header is in. */
 function wireLength(buffer: Buffer): number | undefined {
@@ -26,12 +17,8 @@ function wireLength(buffer: Buffer): number | undefined {
   return (buffer[0] ?? 0) >> 6 === 1 ? 4 + ((length + 3) & ~3) : 20 + length;
 }
 
-export class TcpTurnClient {
+export class TcpTurnClient extends TurnClientBase {
   readonly socket: Socket;
-  realm = "";
-  nonce = "";
-  username = "";
-  key: Uint8Array | undefined;
   /** Frames that are not responses (Data indications, ChannelData), as received, padding included. */
   readonly inbox: Buffer[] = [];
   /** Resolves when the connection has closed (by either side). */
@@ -41,6 +28,7 @@ export class TcpTurnClient {
   #inboxWaiters: (() => void)[] = [];
 
   private constructor(socket: Socket) {
+    super();
     this.socket = socket;
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
     socket.on("error", () => undefined); // a reset by the server shows up as 'close'
@@ -116,7 +104,7 @@ export class TcpTurnClient {
   }
 
   /** Send a request and wait for its response. TCP is reliable: no retransmissions (RFC 8489 §6.2.2). */
-  async transact(bytes: Uint8Array): Promise<StunMessage> {
+  override async transact(bytes: Uint8Array): Promise<StunMessage> {
     const answer = this.response(bytes);
     await this.write(bytes);
     return answer;
@@ -139,35 +127,5 @@ export class TcpTurnClient {
         });
       });
     }
-  }
-
-  build(method: number, add: Add = () => undefined, options: { sign?: boolean } = {}): Uint8Array {
-    const b = new StunMessageBuilder(method, StunClass.request, randomBytes(12));
-    add(b);
-    if (options.sign !== false && this.key) b.add(Username, this.username).add(Realm, this.realm).add(Nonce, this.nonce);
-    return b.build({ integrityKey: options.sign === false ? undefined : this.key });
-  }
-
-  /** An authenticated request, retried once on 438 like Chromium. */
-  async request(method: number, add: Add = () => undefined): Promise<StunMessage> {
-    const response = await this.transact(this.build(method, add));
-    if (errorCodeOf(response) !== 438) return response;
-    this.nonce = getAttribute(response, Nonce) ?? "";
-    return this.transact(this.build(method, add));
-  }
-
-  /** 401 challenge first (learning REALM and NONCE), then the signed request. */
-  async login(username: string, password: string, method: number = StunMethod.allocate, add: Add = () => undefined): Promise<StunMessage> {
-    const challenge = await this.transact(this.build(method, add, { sign: false }));
-    if (errorCodeOf(challenge) !== 401) throw new Error(`expected 401, got ${String(errorCodeOf(challenge))}`);
-    this.realm = getAttribute(challenge, Realm) ?? "";
-    this.nonce = getAttribute(challenge, Nonce) ?? "";
-    this.username = username;
-    this.key = longTermKey(username, this.realm, password);
-    return this.request(method, add);
-  }
-
-  verified(m: StunMessage): boolean {
-    return this.key !== undefined && verifyMessageIntegrity(m, this.key);
   }
 }

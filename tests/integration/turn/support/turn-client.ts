@@ -20,19 +20,68 @@ export interface Server {
 
 type Add = (b: StunMessageBuilder) => void;
 
-export class TurnTestClient {
-  readonly socket: Socket;
-  readonly server: Server;
+/**
+ * Long-term credentials (RFC 8489 §9.2) as Chromium uses them, shared by the UDP client below and
+ * the TCP one (tcp-turn-client.ts): they differ only in how a request travels (transact).
+ */
+export abstract class TurnClientBase {
   realm = "";
   nonce = "";
   username = "";
   key: Uint8Array | undefined;
+
+  /** Send a request and wait for the response with its transaction ID. */
+  abstract transact(bytes: Uint8Array): Promise<StunMessage>;
+
+  build(method: number, add: Add = () => undefined, options: { sign?: boolean; transactionId?: Uint8Array; fingerprint?: boolean } = {}): Uint8Array {
+    const b = new StunMessageBuilder(method, StunClass.request, options.transactionId ?? randomBytes(12));
+    add(b);
+    if (options.sign !== false && this.key) b.add(Username, this.username).add(Realm, this.realm).add(Nonce, this.nonce);
+    return b.build({ integrityKey: options.sign === false ? undefined : this.key, fingerprint: options.fingerprint });
+  }
+
+  /** Send an authenticated request, handling the 401 challenge and 438 stale nonce like Chromium does. */
+  async request(method: number, add: Add = () => undefined): Promise<StunMessage> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await this.transact(this.build(method, add));
+      const code = errorCodeOf(response);
+      if ((code === 401 && !this.key) || code === 438) {
+        this.realm = getAttribute(response, Realm) ?? "";
+        this.nonce = getAttribute(response, Nonce) ?? "";
+        if (!this.key) throw new Error("401 but no credentials set");
+        continue;
+      }
+      return response;
+    }
+    throw new Error("authentication loop");
+  }
+
+  /** Use these credentials; the first request still gets the 401 that teaches us realm + nonce. */
+  async login(username: string, password: string, method: number = StunMethod.allocate, add: Add = () => undefined): Promise<StunMessage> {
+    const challenge = await this.transact(this.build(method, add, { sign: false }));
+    if (errorCodeOf(challenge) !== 401) throw new Error(`expected 401, got ${String(errorCodeOf(challenge))}`);
+    this.realm = getAttribute(challenge, Realm) ?? "";
+    this.nonce = getAttribute(challenge, Nonce) ?? "";
+    this.username = username;
+    this.key = longTermKey(username, this.realm, password);
+    return this.request(method, add);
+  }
+
+  verified(m: StunMessage): boolean {
+    return this.key !== undefined && verifyMessageIntegrity(m, this.key);
+  }
+}
+
+export class TurnTestClient extends TurnClientBase {
+  readonly socket: Socket;
+  readonly server: Server;
   readonly #waiters = new Map<string, (m: StunMessage) => void>();
   /** Non-response packets (Data indications, ChannelData). */
   readonly inbox: { data: Buffer; from: RemoteInfo }[] = [];
   readonly #inboxWaiters: (() => void)[] = [];
 
   private constructor(socket: Socket, server: Server) {
+    super();
     this.socket = socket;
     this.server = server;
     socket.on("message", (data, from) => {
@@ -69,7 +118,7 @@ export class TurnTestClient {
    * Send raw bytes and wait for the response with this transaction ID (or time out), retransmitting
    * like RFC 8489 §6.2.1 (RTO 250 ms, doubling): UDP may drop a datagram on a busy machine.
    */
-  async transact(bytes: Uint8Array, timeoutMs = 4000): Promise<StunMessage> {
+  override async transact(bytes: Uint8Array, timeoutMs = 4000): Promise<StunMessage> {
     const d = decodeStunMessage(bytes);
     if (!d.ok) throw d.error;
     const id = toHex(d.message.transactionId);
@@ -113,44 +162,6 @@ export class TurnTestClient {
         });
       });
     }
-  }
-
-  build(method: number, add: Add = () => undefined, options: { sign?: boolean; transactionId?: Uint8Array; fingerprint?: boolean } = {}): Uint8Array {
-    const b = new StunMessageBuilder(method, StunClass.request, options.transactionId ?? randomBytes(12));
-    add(b);
-    if (options.sign !== false && this.key) b.add(Username, this.username).add(Realm, this.realm).add(Nonce, this.nonce);
-    return b.build({ integrityKey: options.sign === false ? undefined : this.key, fingerprint: options.fingerprint });
-  }
-
-  /** Send an authenticated request, handling the 401 challenge and 438 stale nonce like Chromium does. */
-  async request(method: number, add: Add = () => undefined): Promise<StunMessage> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const response = await this.transact(this.build(method, add));
-      const code = errorCodeOf(response);
-      if ((code === 401 && !this.key) || code === 438) {
-        this.realm = getAttribute(response, Realm) ?? "";
-        this.nonce = getAttribute(response, Nonce) ?? "";
-        if (!this.key) throw new Error("401 but no credentials set");
-        continue;
-      }
-      return response;
-    }
-    throw new Error("authentication loop");
-  }
-
-  /** Use these credentials; the first request still gets the 401 that teaches us realm + nonce. */
-  async login(username: string, password: string, method: number = StunMethod.allocate, add: Add = () => undefined): Promise<StunMessage> {
-    const challenge = await this.transact(this.build(method, add, { sign: false }));
-    if (errorCodeOf(challenge) !== 401) throw new Error(`expected 401, got ${String(errorCodeOf(challenge))}`);
-    this.realm = getAttribute(challenge, Realm) ?? "";
-    this.nonce = getAttribute(challenge, Nonce) ?? "";
-    this.username = username;
-    this.key = longTermKey(username, this.realm, password);
-    return this.request(method, add);
-  }
-
-  verified(m: StunMessage): boolean {
-    return this.key !== undefined && verifyMessageIntegrity(m, this.key);
   }
 }
 
