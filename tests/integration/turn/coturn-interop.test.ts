@@ -33,20 +33,19 @@ describe("coturn's clients against our server", () => {
     expect(h.server.stats().bindingRequests).toBeGreaterThanOrEqual(1);
   });
 
-  it("turnutils_uclient -W (REST secret) allocates, relays through turnutils_peer and loses nothing", async () => {
+  /**
+   * turnutils_uclient relaying 50 messages (×2 clients) of 170 bytes through our server at `port`
+   * to a turnutils_peer echo, with `flags` (-s: Send/Data indications; -c: no RTCP pair, which
+   * would need EVEN-PORT with a reservation); coturn's client must report nothing lost.
+   */
+  async function uclientRelays(flags: readonly string[], user: string, port: number): Promise<void> {
     const uclient = requireCoturnBinary("turnutils_uclient");
     const peerBinary = requireCoturnBinary("turnutils_peer");
-    // Loopback peers need the opt-in, exactly like coturn's --allow-loopback-peers.
-    const h = await startServer({ allowPrivatePeers: true });
-    cleanups.push(() => h.server.close());
     const peerPort = await freeUdpPort();
     const peer = spawnLogged(peerBinary, ["-L", "127.0.0.1", "-p", String(peerPort)]);
     cleanups.push(() => peer.stop());
     await waitForEcho(peerPort);
-    // -s: Send/Data indications. -c: no RTCP pair (which would need EVEN-PORT with a reservation).
-    // Channel mode is not used: coturn 4.6's uclient picks channel numbers from RFC 5766's range
-    // 0x4000-0x7FFF, and RFC 8656 §12 (which this server follows) allows only 0x4000-0x4FFF.
-    const run = spawnLogged(uclient, ["-s", "-c", "-W", SECRET, "-u", "uclient", "-e", "127.0.0.1", "-r", String(peerPort), "-p", String(h.address.port), "-n", "50", "-m", "2", "-l", "170", "127.0.0.1"]);
+    const run = spawnLogged(uclient, [...flags, "-W", SECRET, "-u", user, "-e", "127.0.0.1", "-r", String(peerPort), "-p", String(port), "-n", "50", "-m", "2", "-l", "170", "127.0.0.1"]);
     cleanups.push(() => run.stop());
     const totals = await run.waitFor(/tot_send_msgs=(\d+), tot_recv_msgs=(\d+)\s/, 25_000);
     const lost = await run.waitFor(/Total lost packets (\d+)/, 25_000);
@@ -54,6 +53,15 @@ describe("coturn's clients against our server", () => {
     expect(Number(totals[1])).toBe(100);
     expect(Number(totals[2])).toBe(100);
     expect(Number(lost[1])).toBe(0);
+  }
+
+  it("turnutils_uclient -W (REST secret) allocates, relays through turnutils_peer and loses nothing", async () => {
+    // Loopback peers need the opt-in, exactly like coturn's --allow-loopback-peers.
+    const h = await startServer({ allowPrivatePeers: true });
+    cleanups.push(() => h.server.close());
+    // Channel mode is not used: coturn 4.6's uclient picks channel numbers from RFC 5766's range
+    // 0x4000-0x7FFF, and RFC 8656 §12 (which this server follows) allows only 0x4000-0x4FFF.
+    await uclientRelays(["-s", "-c"], "uclient", h.address.port);
     const stats = h.server.stats();
     expect(stats.allocationsCreated).toBeGreaterThanOrEqual(2);
     expect(stats.bytesToPeers).toBeGreaterThanOrEqual(100 * 170);
@@ -61,25 +69,12 @@ describe("coturn's clients against our server", () => {
   });
 
   it("turnutils_uclient -t reaches us over TCP (RFC 8656 §3.1), relays over UDP and loses nothing", async () => {
-    const uclient = requireCoturnBinary("turnutils_uclient");
-    const peerBinary = requireCoturnBinary("turnutils_peer");
     const h = await startServer({ allowPrivatePeers: true });
     cleanups.push(() => h.server.close());
     const tcp = h.server.tcpAddress();
     if (!tcp) throw new Error("TURN over TCP is not listening");
-    const peerPort = await freeUdpPort();
-    const peer = spawnLogged(peerBinary, ["-L", "127.0.0.1", "-p", String(peerPort)]);
-    cleanups.push(() => peer.stop());
-    await waitForEcho(peerPort);
-    // -t: TCP to the TURN server (the relay to the peer stays UDP); -s and -c as above.
-    const run = spawnLogged(uclient, ["-t", "-s", "-c", "-W", SECRET, "-u", "uclient-tcp", "-e", "127.0.0.1", "-r", String(peerPort), "-p", String(tcp.port), "-n", "50", "-m", "2", "-l", "170", "127.0.0.1"]);
-    cleanups.push(() => run.stop());
-    const totals = await run.waitFor(/tot_send_msgs=(\d+), tot_recv_msgs=(\d+)\s/, 25_000);
-    const lost = await run.waitFor(/Total lost packets (\d+)/, 25_000);
-    expect(await run.exited()).toBe(0);
-    expect(Number(totals[1])).toBe(100);
-    expect(Number(totals[2])).toBe(100);
-    expect(Number(lost[1])).toBe(0);
+    // -t: TCP to the TURN server (the relay to the peer stays UDP).
+    await uclientRelays(["-t", "-s", "-c"], "uclient-tcp", tcp.port);
     const stats = h.server.stats();
     expect(stats.tcpAccepted).toBeGreaterThanOrEqual(2);
     expect(stats.allocationsCreated).toBeGreaterThanOrEqual(2);
