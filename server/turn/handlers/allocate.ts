@@ -1,6 +1,7 @@
 // Allocate, RFC 8656 §7.2 "Receiving an Allocate Request": checks in the order the RFC lists them,
 // then a relay socket, then the success response of §7.3 with XOR-RELAYED-ADDRESS, LIFETIME,
 // XOR-MAPPED-ADDRESS and MESSAGE-INTEGRITY (all four required by Chromium's TurnAllocateRequest).
+import { classifyAddress, isLoopback } from "../../../src/shared/net/address-class.ts";
 import { parseIP } from "../../../src/shared/stun/ip-bytes.ts";
 import { getAttribute } from "../../stun/attributes/attribute.ts";
 import { EvenPort } from "../../stun/attributes/even-port.ts";
@@ -46,7 +47,8 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   // Reached) error if it feels the client is trying to exceed some locally defined allocation quota."
   const { quotas } = ctx.config;
   if (ctx.store.countForUser(req.auth.userId) >= quotas.allocationsPerUser) return fail(486, `user ${req.auth.userId} holds ${String(quotas.allocationsPerUser)} allocations`);
-  if (!(quotas.exemptLoopback && isLoopbackClient(req.source.address)) && ctx.store.countForAddress(req.source.address) >= quotas.allocationsPerAddress) {
+  // This machine's own clients (loopback, in any spelling) are not held to the per-address quota.
+  if (!(quotas.exemptLoopback && isLoopback(classifyAddress(req.source.address))) && ctx.store.countForAddress(req.source.address) >= quotas.allocationsPerAddress) {
     return fail(486, `${req.source.address} holds ${String(quotas.allocationsPerAddress)} allocations`);
   }
   if (ctx.store.totalIncludingPending >= quotas.allocationsTotal) return fail(508, "server allocation limit reached");
@@ -86,9 +88,4 @@ export async function handleAllocate(ctx: TurnContext, req: AuthenticatedRequest
   return successResponse(req.message, options, (b) =>
     b.add(XorRelayedAddress, advertisedRelayedAddress).add(Lifetime, lifetime).add(XorMappedAddress, req.source),
   );
-}
-
-/** This machine's own clients (127.0.0.0/8, ::1, and their IPv4-mapped form) are not held to the per-address quota. */
-function isLoopbackClient(address: string): boolean {
-  return address === "::1" || /^(?:::ffff:)?127\./iu.test(address);
 }
