@@ -167,6 +167,24 @@ describe("lesson pages", () => {
   });
 });
 
+describe("tool pages", () => {
+  it("use more of a wide screen than a lesson does, with prose kept to a readable measure", async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const page = await context.newPage();
+    const contentWidth = (): Promise<number> => page.locator("main .sl-markdown-content").first().evaluate((el) => el.getBoundingClientRect().width);
+    await page.goto(new URL(`/lessons/${lessons[0]?.slug}/`, server.url).href);
+    const lessonWidth = await contentWidth();
+    expect(lessonWidth).toBeLessThanOrEqual(45 * 16);
+    for (const path of ["/demo/", "/demo/session/", "/inspect/"]) {
+      await page.goto(new URL(path, server.url).href);
+      expect({ path, wider: (await contentWidth()) > lessonWidth * 1.4 }).toEqual({ path, wider: true });
+      const measure = await page.locator("main .sl-markdown-content > p").first().evaluate((el) => el.getBoundingClientRect().width / parseFloat(getComputedStyle(el).fontSize));
+      expect(measure, path).toBeLessThanOrEqual(46);
+    }
+    await context.close();
+  });
+});
+
 describe("search", () => {
   it("finds a lesson by a word in its title, offline", async () => {
     const lesson = lessons[lessons.length - 1];
