@@ -72,8 +72,13 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
       else callback(null, true);
     },
   });
-  // Drop the retained handshake request per connection (socket.io performance guide).
-  io.engine.on("connection", (raw: { request: unknown }) => {
+  // Drop the retained handshake request per connection (socket.io performance guide). That also
+  // empties socket.handshake.headers, so keep what later needs from it first: the Host the page
+  // asked for, which names the STUN/TURN host in its ICE servers (on HOST=0.0.0.0, the address a
+  // phone on the LAN used, not 127.0.0.1).
+  const hostOf = new WeakMap<object, string | undefined>();
+  io.engine.on("connection", (raw: { request: { headers: { host?: string } } | null }) => {
+    hostOf.set(raw, raw.request?.headers.host);
     raw.request = null;
   });
 
@@ -84,7 +89,7 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   const signaling = attachSignaling(io, {
     clock,
     log,
-    iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, socket.handshake.headers.host),
+    iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, hostOf.get(socket.conn)),
     ...(sharing ? { rooms: sharing.rooms } : {}),
   });
   const turn = config.turn.mode === "builtin" ? createBuiltinTurn(config, { clock, log, onTransaction: inspector.record }) : undefined;

@@ -117,6 +117,29 @@ describe("socket.io endpoint", () => {
     socket.close();
   });
 
+  it("names the host the page asked for in a socket's ICE servers, as /api/ice-config does (HOST=0.0.0.0)", async () => {
+    // Bound to every interface, the STUN/TURN host is the name the browser used: a phone on the LAN
+    // must not be handed 127.0.0.1. socket.io's handshake headers are dropped to save memory, so the
+    // server must keep the Host itself.
+    const everywhere = await startTestServer({ HOST: "0.0.0.0", TURN_RELAY_ADDRESS: "127.0.0.1", TURN_TCP: "false" });
+    const origin = `http://127.0.0.2:${String(everywhere.port)}`;
+    const socket: Socket = connect(origin, { transports: ["websocket"], reconnection: false, forceNew: true });
+    try {
+      const viaApi = iceConfigSchema.parse(await (await fetch(`${origin}/api/ice-config`)).json());
+      await new Promise<void>((resolve, reject) => {
+        socket.on("connect", resolve);
+        socket.on("connect_error", reject);
+      });
+      const viaSocket = (await socket.timeout(5000).emitWithAck("ice:config")) as { ok: true; config: unknown };
+      const config = iceConfigSchema.parse(viaSocket.config);
+      expect(viaApi.iceServers[0]?.urls).toEqual([`stun:127.0.0.2:${String(everywhere.turnPorts[0])}`]);
+      expect(config.iceServers[0]?.urls).toEqual(viaApi.iceServers[0]?.urls);
+    } finally {
+      socket.close();
+      await everywhere.close();
+    }
+  });
+
   it("limits messages to signaling size, not socket.io's 1 MB default", () => {
     expect(MAX_SIGNALING_MESSAGE_BYTES).toBeLessThanOrEqual(64 * 1024);
     expect((server.app.realtime.io.engine as unknown as { opts: { maxHttpBufferSize: number } }).opts.maxHttpBufferSize).toBe(MAX_SIGNALING_MESSAGE_BYTES);
