@@ -10,10 +10,11 @@ export interface LimitedLog {
   flush(): void;
 }
 
-export function createLimitedLog(log: (line: string) => void, clock: () => number, perWindow = 20, windowMs = 10_000): LimitedLog {
+/** `prefix` starts the summary lines, like the lines themselves ("turn", "limits"). */
+export function createLimitedLog(log: (line: string) => void, clock: () => number, perWindow = 20, windowMs = 10_000, prefix = "turn"): LimitedLog {
   const windows = new Map<string, { startedAt: number; written: number; suppressed: number }>();
   const summarise = (kind: string, suppressed: number): void => {
-    log(`turn: ... and ${String(suppressed)} more "${kind}" line${suppressed === 1 ? "" : "s"} in the last ${String(windowMs / 1000)} s`);
+    log(`${prefix}: ... and ${String(suppressed)} more "${kind}" line${suppressed === 1 ? "" : "s"} in the last ${String(windowMs / 1000)} s`);
   };
   const limited = ((kind: string, line: string): void => {
     const now = clock();
