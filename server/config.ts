@@ -6,6 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
+import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from "./client-limits/client-address.ts";
+import type { ClientLimitSettings } from "./client-limits/limits.ts";
 
 const port = (name: string) =>
   z
@@ -54,6 +56,23 @@ const redisUrl = z.string().refine((value) => {
   }
 }, "REDIS_URL must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379 or rediss://user:password@redis.example.org:6380/0");
 
+/** A per-address limit: a whole number from 1 to `max`. */
+const limit = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/u, `${name} must be a whole number from 1 to ${String(max)}`)
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= max, `${name} must be a whole number from 1 to ${String(max)}`);
+
+const trustProxy = z.string().transform((value, context): TrustedProxies => {
+  try {
+    return parseTrustedProxies(value);
+  } catch (error) {
+    context.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
 /** Raw environment → validated configuration. Keys are the environment variable names. */
 const envSchema = z.object({
   HOST: host.default("127.0.0.1"),
@@ -86,6 +105,10 @@ const envSchema = z.object({
     .optional(),
   PUBLIC_URL: origin.optional(),
   REDIS_URL: redisUrl.optional(),
+  TRUST_PROXY: trustProxy.optional(),
+  LIMIT_ICE_CONFIG_PER_MINUTE: limit("LIMIT_ICE_CONFIG_PER_MINUTE", 1_000_000).default(60),
+  LIMIT_SOCKETS_PER_ADDRESS: limit("LIMIT_SOCKETS_PER_ADDRESS", 1_000_000).default(100),
+  LIMIT_NEW_SOCKETS_PER_MINUTE: limit("LIMIT_NEW_SOCKETS_PER_MINUTE", 1_000_000).default(120),
 });
 
 /**
@@ -127,6 +150,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Redis shared by several signaling processes (rooms + message delivery); unset = one process, rooms in memory. */
   redisUrl: string | undefined;
+  /** Per-client-address limits, and whose X-Forwarded-For names the client (server/client-limits/). */
+  limits: ClientLimitSettings;
   turn: {
     /** "builtin": this process runs STUN/TURN; "external": hand out TURN_URLS (e.g. coturn). */
     mode: "builtin" | "external";
@@ -191,6 +216,12 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
+    limits: {
+      trustProxy: e.TRUST_PROXY ?? NO_TRUSTED_PROXIES,
+      iceConfigPerMinute: e.LIMIT_ICE_CONFIG_PER_MINUTE,
+      socketsPerAddress: e.LIMIT_SOCKETS_PER_ADDRESS,
+      newSocketsPerMinute: e.LIMIT_NEW_SOCKETS_PER_MINUTE,
+    },
     turn: {
       mode: e.TURN_URLS && e.TURN_URLS.length > 0 ? "external" : "builtin",
       ports: [e.TURN_PORT, altPort],

@@ -52,7 +52,7 @@ async function occupiedPort(): Promise<{ port: number; server: Server }> {
 }
 
 describe("npm start's server process", () => {
-  it.each([["PORT", "abc"], ["PORT", "99999"], ["TURN_PORT", "x"], ["HOST", "bad host"], ["REDIS_URL", "localhost:6379"]])(
+  it.each([["PORT", "abc"], ["PORT", "99999"], ["TURN_PORT", "x"], ["HOST", "bad host"], ["REDIS_URL", "localhost:6379"], ["TRUST_PROXY", "everyone"], ["LIMIT_SOCKETS_PER_ADDRESS", "0"]])(
     "exits 1 with a one-line error for %s=%s",
     async (name, value) => {
       const result = run({ [name]: value });

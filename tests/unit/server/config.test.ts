@@ -11,6 +11,7 @@ describe("loadConfig", () => {
     expect(config.turn.mode).toBe("builtin");
     expect(config.turn.secretGenerated).toBe(true);
     expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
+    expect(config.limits).toEqual({ trustProxy: { blocks: [], description: "none" }, iceConfigPerMinute: 60, socketsPerAddress: 100, newSocketsPerMinute: 120 });
   });
 
   it("generates a different secret on every start when none is configured", () => {
@@ -34,6 +35,13 @@ describe("loadConfig", () => {
     [{ REDIS_URL: "localhost:6379" }, 'Invalid REDIS_URL "localhost:6379": REDIS_URL must be a redis:// or rediss:// URL'],
     [{ REDIS_URL: "http://127.0.0.1:6379" }, 'Invalid REDIS_URL "http://127.0.0.1:6379"'],
     [{ REDIS_URL: "redis://127.0.0.1:6379" }, "TURN_SECRET is required with REDIS_URL"],
+    [{ TRUST_PROXY: "yes" }, 'Invalid TRUST_PROXY "yes": "yes" is not loopback, an IP address or a CIDR block like 10.0.0.0/8'],
+    [{ TRUST_PROXY: "loopback, 10.0.0.1/8" }, 'Invalid TRUST_PROXY "loopback, 10.0.0.1/8": "10.0.0.1/8" has address bits set past its prefix; did you mean 10.0.0.0/8?'],
+    [{ TRUST_PROXY: "0.0.0.0/0" }, "would trust every address"],
+    [{ LIMIT_ICE_CONFIG_PER_MINUTE: "0" }, 'Invalid LIMIT_ICE_CONFIG_PER_MINUTE "0": LIMIT_ICE_CONFIG_PER_MINUTE must be a whole number from 1 to 1000000'],
+    [{ LIMIT_SOCKETS_PER_ADDRESS: "ten" }, 'Invalid LIMIT_SOCKETS_PER_ADDRESS "ten": LIMIT_SOCKETS_PER_ADDRESS must be a whole number'],
+    [{ LIMIT_NEW_SOCKETS_PER_MINUTE: "1.5" }, 'Invalid LIMIT_NEW_SOCKETS_PER_MINUTE "1.5"'],
+    [{ LIMIT_NEW_SOCKETS_PER_MINUTE: "99999999999" }, 'Invalid LIMIT_NEW_SOCKETS_PER_MINUTE "99999999999"'],
   ])("refuses %j with a one-line message", (env, message) => {
     let thrown: unknown;
     try {
@@ -45,6 +53,13 @@ describe("loadConfig", () => {
     const text = (thrown as Error).message;
     expect(text).toContain(message);
     expect(text).not.toContain("\n");
+  });
+
+  it("reads TRUST_PROXY and the per-address limits", () => {
+    const config = loadConfig({ TRUST_PROXY: "loopback,192.0.2.10", LIMIT_ICE_CONFIG_PER_MINUTE: "5", LIMIT_SOCKETS_PER_ADDRESS: "7", LIMIT_NEW_SOCKETS_PER_MINUTE: "9" });
+    expect(config.limits.trustProxy.description).toBe("loopback, 192.0.2.10");
+    expect(config.limits.trustProxy.blocks).toHaveLength(3);
+    expect(config.limits).toMatchObject({ iceConfigPerMinute: 5, socketsPerAddress: 7, newSocketsPerMinute: 9 });
   });
 
   it("turns TURN over TCP off with TURN_TCP=false", () => {
