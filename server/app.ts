@@ -54,7 +54,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       res.end(MISDIRECTED_MESSAGE);
       return;
     }
-    if (handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed })) return;
+    if (handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed, limitIceConfig: realtime.limitIceConfig })) return;
     site(req, res, () => {
       res.statusCode = 405;
       res.setHeader("Allow", "GET, HEAD");

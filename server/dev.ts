@@ -21,7 +21,7 @@ export async function startDevRealtime(httpServer: HttpServer, log: (line: strin
   const realtime = createRealtime(httpServer, config, { origins: () => siteOrigins(config, port()), log, mint: mintTurnCredentials });
   await realtime.listen();
   return {
-    handle: (req, res) => handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed }),
+    handle: (req, res) => handleApi(req, res, { iceConfig: realtime.iceConfig, originAllowed: realtime.originAllowed, limitIceConfig: realtime.limitIceConfig }),
     stop: () => realtime.close(),
   };
 }

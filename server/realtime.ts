@@ -9,13 +9,16 @@ import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { Server as SocketServer } from "socket.io";
 import { ConfigError, withoutPassword, type Config } from "./config.ts";
+import { createClientLimits, type ClientLimits, type ClientLimitTuning, type RequestLike, type Verdict } from "./client-limits/limits.ts";
+import { createConnectionLimits } from "./client-limits/socket-io.ts";
 import { allowedHostNames, hostAllowed } from "./http/host-check.ts";
 import { buildIceConfig, type MintCredentials } from "./ice-config.ts";
 import { attachInspectorHub } from "./inspector/hub.ts";
-import { attachSignaling } from "./signaling/index.ts";
+import { attachSignaling, SignalingRefusal } from "./signaling/index.ts";
 import { createRedisSharing } from "./signaling/redis.ts";
 import { createTurnServer, type TurnServer } from "./turn/index.ts";
 import type { IceConfig } from "../src/shared/ice-config.ts";
+import { INSPECTOR_NAMESPACE } from "../src/shared/inspector/protocol.ts";
 
 /** Largest socket.io message accepted. An SDP offer with video is a few KB; 64 KiB is ample. */
 export const MAX_SIGNALING_MESSAGE_BYTES = 64 * 1024;
@@ -26,11 +29,17 @@ export interface RealtimeDeps {
   clock: () => number;
   log: (line: string) => void;
   mint: MintCredentials;
+  /** Test knobs of the per-client limits (loopback exemption, memory bound). */
+  limitTuning: Partial<ClientLimitTuning>;
 }
 
 export interface Realtime {
   readonly io: SocketServer;
   iceConfig(requestHost: string | undefined): IceConfig;
+  /** Takes one request for ICE servers from the budget of the client behind `req`. */
+  limitIceConfig(req: RequestLike): Verdict;
+  /** The per-client limits (shared by HTTP and socket.io). */
+  readonly limits: ClientLimits;
   originAllowed(origin: string | undefined): boolean;
   turnPorts(): readonly number[];
   /** The port TURN over TCP listens on, once listening (undefined when off). */
@@ -45,6 +54,8 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   const mint = deps.mint;
   if (!mint) throw new Error("createRealtime needs a credential minting function");
 
+  const limits = createClientLimits(config.limits, { clock, log, ...(deps.limitTuning ? { tuning: deps.limitTuning } : {}) });
+  const connectionLimits = createConnectionLimits(limits);
   const originAllowed = (origin: string | undefined): boolean => origin === undefined || deps.origins().includes(origin);
   const hostNames = allowedHostNames(config);
   /**
@@ -67,20 +78,17 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     cors: { origin: (origin, callback) => callback(null, originAllowed(origin) ? origin ?? false : false) },
     allowRequest: (req, callback) => {
       const { origin, host } = req.headers;
-      if (!hostAllowed(host, hostNames)) callback("This server does not answer to that host name", false);
-      else if (origin !== undefined && !deps.origins().includes(origin) && !sameOrigin(origin, host)) callback(`Origin ${origin} is not allowed`, false);
+      if (!hostAllowed(host, hostNames)) return callback("This server does not answer to that host name", false);
+      if (origin !== undefined && !deps.origins().includes(origin) && !sameOrigin(origin, host)) return callback(`Origin ${origin} is not allowed`, false);
+      const dropped = connectionLimits.allowRequest(req);
+      if (dropped !== undefined) callback(dropped, false);
       else callback(null, true);
     },
   });
-  // Drop the retained handshake request per connection (socket.io performance guide). That also
-  // empties socket.handshake.headers, so keep what later needs from it first: the Host the page
-  // asked for, which names the STUN/TURN host in its ICE servers (on HOST=0.0.0.0, the address a
-  // phone on the LAN used, not 127.0.0.1).
-  const hostOf = new WeakMap<object, string | undefined>();
-  io.engine.on("connection", (raw: { request: { headers: { host?: string } } | null }) => {
-    hostOf.set(raw, raw.request?.headers.host);
-    raw.request = null;
-  });
+  // Counts each connection under its client, refuses those over a limit on both namespaces, and
+  // keeps the Host of each handshake (the name in the page's ICE servers: on HOST=0.0.0.0, the
+  // address a phone on the LAN used, not 127.0.0.1) before dropping the handshake request.
+  connectionLimits.attach(io, ["/", INSPECTOR_NAMESPACE]);
 
   // With several processes, the inspector's live feed crosses processes too (the adapter serves
   // every namespace), but each process remembers only the packets its own STUN/TURN server saw.
@@ -89,7 +97,13 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   const signaling = attachSignaling(io, {
     clock,
     log,
-    iceConfig: (socket) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, hostOf.get(socket.conn)),
+    iceConfig: (socket) => {
+      // One budget with /api/ice-config: more sockets must not mean more credentials.
+      const connection = connectionLimits.connectionOf(socket);
+      const verdict: Verdict = connection ? limits.iceConfig(connection.client) : { ok: true };
+      if (!verdict.ok) throw new SignalingRefusal("rate-limited", verdict.refusal.message);
+      return buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, connection?.host);
+    },
     ...(sharing ? { rooms: sharing.rooms } : {}),
   });
   const turn = config.turn.mode === "builtin" ? createBuiltinTurn(config, { clock, log, onTransaction: inspector.record }) : undefined;
@@ -97,9 +111,12 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
   let turnPorts: number[] = [];
   let turnTcpPort: number | undefined;
   let closing: Promise<void> | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
   const realtime: Realtime = {
     io,
     iceConfig: (requestHost) => buildIceConfig(config, { mint, clock, turnPorts: () => turnPorts, turnTcpPort: () => turnTcpPort }, requestHost),
+    limitIceConfig: (req) => limits.iceConfig(limits.identify(req)),
+    limits,
     originAllowed,
     turnPorts: () => turnPorts,
     turnTcpPort: () => turnTcpPort,
@@ -109,6 +126,9 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
         log(`signaling: rooms and messages shared through Redis at ${withoutPassword(config.redisUrl)} (process ${sharing.rooms.processId})`);
       }
       log(`signaling: socket.io ready (max message ${MAX_SIGNALING_MESSAGE_BYTES} bytes)`);
+      log(limits.describe());
+      // Summaries of refusals not followed by more of the same kind ("... and K more").
+      flushTimer ??= setInterval(() => limits.flushLog(), 10_000).unref();
       if (turn) {
         await turn.listen();
         turnPorts = turn.addresses().map((a) => a.port);
@@ -117,6 +137,7 @@ export function createRealtime(httpServer: HttpServer, config: Config, deps: Par
     },
     close() {
       closing ??= (async () => {
+        clearInterval(flushTimer);
         await turn?.close();
         await io.close();
         // Let the leaves of the sockets io.close() just disconnected reach the registry, then

@@ -3,11 +3,15 @@
  * Used by the production server and, through Vite's middleware, by `npm run dev`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Verdict } from "../client-limits/limits.ts";
+import type { TooManyRequestsBody } from "../../src/shared/client-limits.ts";
 
 export interface ApiDeps {
   iceConfig: (requestHost: string | undefined) => unknown;
   /** True when a request's Origin header (if any) belongs to the site. */
   originAllowed: (origin: string | undefined) => boolean;
+  /** Takes one request from the budget of the client behind `req` (server/client-limits/). */
+  limitIceConfig: (req: IncomingMessage) => Verdict;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -32,7 +36,16 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, deps: ApiDe
       // Browsers send Origin on cross-origin fetches; refuse other sites handing out our TURN credentials.
       sendJson(res, 403, { ok: false, error: "Origin not allowed" });
     } else {
-      sendJson(res, 200, deps.iceConfig(req.headers.host));
+      const verdict = deps.limitIceConfig(req);
+      if (verdict.ok) {
+        sendJson(res, 200, deps.iceConfig(req.headers.host));
+      } else {
+        // 429 Too Many Requests with Retry-After (RFC 6585 §4), and the reader's message in the body.
+        const { code, message, retryAfterSeconds } = verdict.refusal;
+        res.setHeader("Retry-After", String(retryAfterSeconds));
+        const body: TooManyRequestsBody = { ok: false, error: message, code, retryAfterSeconds };
+        sendJson(res, 429, body);
+      }
     }
     return true;
   }

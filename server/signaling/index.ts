@@ -30,7 +30,10 @@ export interface SignalingDeps {
   /** Milliseconds since the epoch; stamped on relays so both tabs can align their timelines. */
   clock?: () => number;
   randomBytes?: (size: number) => Uint8Array;
-  /** The ICE servers (with fresh TURN credentials) for the page behind this socket. */
+  /**
+   * The ICE servers (with fresh TURN credentials) for the page behind this socket. May throw a
+   * SignalingRefusal (the client's address is over its budget of credentials, say).
+   */
   iceConfig: (socket: Socket) => Promise<IceConfig> | IceConfig;
   log?: (line: string) => void;
   /** Per-socket budgets (kept per process); the defaults suit a person clicking around, not a script. */
@@ -54,6 +57,16 @@ export interface Signaling {
   readonly rooms: RoomRegistry;
   /** Resolves once every message and disconnection received so far has been handled. */
   idle(): Promise<void>;
+}
+
+/** Thrown by a dependency to refuse a request with this code (and message) instead of failing it. */
+export class SignalingRefusal extends Error {
+  override name = "SignalingRefusal";
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
 }
 
 /** An acknowledgement callback; generic so each handler keeps its own result type. */
@@ -101,8 +114,8 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
 
   io.on("connection", (socket: SignalingSocket) => {
     /** Answers through the ack if the client gave one, otherwise with an `error` event. */
-    const refuse = (event: string, reply: Reply | undefined, code: ErrorCode): void => {
-      const error = { code, message: messages[code] };
+    const refuse = (event: string, reply: Reply | undefined, code: ErrorCode, message = messages[code]): void => {
+      const error = { code, message };
       if (reply) reply({ ok: false, error });
       else socket.emit("error", { ...error, event });
     };
@@ -155,6 +168,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
           Promise.resolve()
             .then(() => handler(payload, safeReply))
             .catch((error: unknown) => {
+              if (error instanceof SignalingRefusal) return refuse(event, safeReply, error.code, error.message);
               log(`signaling: ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
               refuse(event, safeReply, "unavailable");
             }),
