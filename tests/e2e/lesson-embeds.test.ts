@@ -191,6 +191,38 @@ describe("lesson embeds when the site's server is gone", () => {
   });
 });
 
+describe("lesson embeds when this address has asked too often", () => {
+  it("say so with the server's words and a hint to wait, not to start the server", async () => {
+    // A server of its own allowing one request a minute, loopback included (exempt by default).
+    const strict = await startTestServer({ LIMIT_ICE_CONFIG_PER_MINUTE: "1" }, { limitTuning: { exemptLoopback: false } });
+    try {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(`${strict.origin}/lessons/nat/`);
+      const embed = page.getByTestId("nat-mapping-embed");
+      await expect.poll(() => embed.getAttribute("data-phase")).toBe("idle");
+      // Someone else on this address (127.0.0.1) has just used the budget.
+      expect((await fetch(`${strict.origin}/api/ice-config`)).status).toBe(200);
+      await embed.getByTestId("embed-start").click();
+      await expect.poll(() => embed.getAttribute("data-phase"), { timeout: 15_000 }).toBe("error");
+      const box = embed.getByTestId("embed-error");
+      expect(await box.getAttribute("data-kind")).toBe("busy");
+      const text = (await box.textContent()) ?? "";
+      expect(text).toContain("Too many requests from your address");
+      expect(text).toMatch(/Too many requests for ICE servers from your address \(the limit is 1 a minute, shared by every device behind the same router\)\. Try again in \d+ seconds\./u);
+      expect(text).toContain("Wait the time it says, then press the button again.");
+      expect(text).not.toContain("npm start");
+      expect(await embed.getByTestId("embed-start").isDisabled()).toBe(false);
+      // Allowed noise: the browser's report of the 429 itself.
+      expect(errors.filter((e) => !/Failed to load resource|status of 429/u.test(e))).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe("lesson embeds without JavaScript", () => {
   it("say the live part needs JavaScript and link to /inspect/, with no start button", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });

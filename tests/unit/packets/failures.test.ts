@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DemoFailure, describeFailure, type FailureKind } from "../../../src/demos/packets/failures.ts";
+import { refusalError } from "../../../src/lib/ice-config.ts";
 import { inspectableTurn, rtcIceServers } from "../../../src/demos/packets/ice-servers.ts";
 import { ChangeSignal, type Timers } from "../../../src/demos/packets/wait.ts";
 
@@ -33,7 +34,7 @@ describe("what there is to inspect", () => {
 
 describe("describeFailure", () => {
   it("has a title and a hint for every kind", () => {
-    const kinds: FailureKind[] = ["unreachable", "external-turn", "no-server", "refused", "timeout", "no-webrtc", "webrtc"];
+    const kinds: FailureKind[] = ["unreachable", "busy", "external-turn", "no-server", "refused", "timeout", "no-webrtc", "webrtc"];
     for (const kind of kinds) {
       const text = describeFailure(new DemoFailure(kind, "detail"));
       expect(text).toMatchObject({ kind, message: "detail" });
@@ -45,6 +46,18 @@ describe("describeFailure", () => {
     const iceError = Object.assign(new Error("Could not reach the site's server"), { name: "IceConfigError" });
     expect(describeFailure(iceError)).toMatchObject({ kind: "unreachable", message: "Could not reach the site's server" });
     expect(describeFailure("boom")).toMatchObject({ kind: "webrtc", message: "boom" });
+  });
+  it("says a 429 is about this address asking too often, with the server's words and a hint to wait", () => {
+    const body = { ok: false, code: "too-many-requests", error: "Too many requests for ICE servers from your address. Try again in 12 seconds.", retryAfterSeconds: 12 };
+    const error = refusalError(429, body);
+    expect(error).toMatchObject({ name: "IceConfigError", status: 429, retryAfterSeconds: 12, message: body.error });
+    const text = describeFailure(error);
+    expect(text).toMatchObject({ kind: "busy", title: "Too many requests from your address", message: body.error });
+    expect(text.hint).toMatch(/Wait the time it says/u);
+    expect(text.hint).not.toMatch(/npm start/u);
+    // A 429 without the server's body (a proxy's own, say) still gets words, and the same kind.
+    expect(describeFailure(refusalError(429, "<html>"))).toMatchObject({ kind: "busy", message: expect.stringMatching(/too many requests .* Wait a minute/u) });
+    expect(describeFailure(refusalError(503, undefined))).toMatchObject({ kind: "unreachable", message: "The server refused to give ICE settings (HTTP 503)" });
   });
 });
 
