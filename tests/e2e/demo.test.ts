@@ -252,6 +252,27 @@ describe("two-tab demo", () => {
     await expect.poll(() => page.getByTestId("demo-error").textContent(), { timeout: 15_000 }).toContain("could not open a connection to this site's signaling server");
   });
 
+  it("says in plain words when the server refuses this page for its address's connection limit, and does not retry", async () => {
+    // A server of its own that holds loopback to one connection (loopback is exempt by default).
+    const strict = await startTestServer({ LIMIT_SOCKETS_PER_ADDRESS: "1" }, { limitTuning: { exemptLoopback: false } });
+    const strictTabs = new DemoTabs(browser, strict.url);
+    try {
+      const first = await strictTabs.open();
+      await roomOf(first.page);
+      const second = await strictTabs.open();
+      await expect.poll(() => second.page.getByTestId("demo-error").textContent(), { timeout: 15_000 }).toContain("Too many connections to this site's server from your address (the limit is 1 at once");
+      expect(await second.page.getByTestId("demo-status").textContent()).toContain("The signaling server refused this page");
+      expect(await second.page.getByTestId("demo-error").textContent()).toContain("Close some of this site's tabs, then reload this page.");
+      expect(await second.page.getByTestId("demo-error").textContent()).not.toContain("Is the server running?");
+      // socket.io does not retry a refusal: the server saw one refused connection, now closed.
+      await expect.poll(() => strict.app.realtime.limits.sizes().openSockets).toBe(1);
+      expect(second.errors).toEqual([]);
+    } finally {
+      await strictTabs.closeAll();
+      await strict.close();
+    }
+  });
+
   it("has no serious accessibility violations, in light and dark mode", async () => {
     const { page } = await connectedPair().then(({ a }) => ({ page: a }));
     for (const theme of ["light", "dark"]) {

@@ -849,7 +849,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       });
       socket.on("connect_error", (error) => {
         state.signalingConnected = false;
-        setStatus("error", "Cannot reach the signaling server", `The page could not open a connection to this site's signaling server (${error.message}). Is the server running?`);
+        const refusal = signaling.connectRefusal(error);
+        if (refusal) setStatus("error", "The signaling server refused this page", refusal.message);
+        else setStatus("error", "Cannot reach the signaling server", `The page could not open a connection to this site's signaling server (${error.message}). Is the server running?`);
       });
       socket.on("disconnect", (reason) => {
         state.signalingConnected = false;

@@ -8,6 +8,7 @@
  * are not a concern here; the fallback keeps the demo usable behind proxies that block WebSocket.
  */
 import { io, type Socket } from "socket.io-client";
+import { limitRefusalSchema, type LimitRefusal } from "../../shared/client-limits.ts";
 import type {
   Ack,
   CandidateMessage,
@@ -39,6 +40,16 @@ function unwrap<T extends object>(result: Ack<T>): { ok: true } & T {
 
 export function connectSignaling(): SignalingSocket {
   return io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionAttempts: 5, timeout: 8000 });
+}
+
+/**
+ * The server's refusal behind a connect_error, when it refused this page for its address's limits
+ * (too many connections): its `data` then says why in words for the reader. socket.io does not
+ * retry such a refusal. Undefined for any other connect_error (server down, network).
+ */
+export function connectRefusal(error: Error & { data?: unknown }): LimitRefusal | undefined {
+  const parsed = limitRefusalSchema.safeParse(error.data);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export async function join(socket: SignalingSocket, roomId: string | undefined): Promise<JoinResult> {
