@@ -66,8 +66,8 @@ beforeAll(async () => {
 
   const port = await freePort();
   siteUrl = `https://${NAME}:${String(port)}/`;
-  // As the README says to start it: loopback, PUBLIC_URL naming the proxy's address, a fixed secret.
-  server = await startTestServer({ PUBLIC_URL: siteUrl.replace(/\/$/u, ""), TURN_SECRET: "tls-proxy-test-secret-0123456789" });
+  // As the README says to start it: loopback, PUBLIC_URL naming the proxy's address, TRUST_PROXY, a fixed secret.
+  server = await startTestServer({ PUBLIC_URL: siteUrl.replace(/\/$/u, ""), TRUST_PROXY: "loopback", TURN_SECRET: "tls-proxy-test-secret-0123456789" });
 
   const sample = adapt(readmeProxySample(readFileSync(new URL("../../README.md", import.meta.url), "utf8")), [
     [/listen 443 ssl;/u, `listen 127.0.0.1:${String(port)} ssl;`],
