@@ -118,6 +118,19 @@ export function readPairs(stats: readonly StatsEntry[], fallbackRole?: IceRole):
   return { pairs, selected: pairs.find((p) => p.selected), role };
 }
 
+/** The transport's local ICE username fragment (RTCTransportStats), which an ICE restart changes. */
+export function localUfrag(stats: readonly StatsEntry[]): string | undefined {
+  const transport = stats.find((s) => s.type === "transport" && typeof s["iceLocalUsernameFragment"] === "string");
+  return transport ? (transport["iceLocalUsernameFragment"] as string) : undefined;
+}
+
+/** The username fragment of the selected pair's local candidate (RTCIceCandidateStats), if reported. */
+export function selectedPairUfrag(stats: readonly StatsEntry[], pairId: string): string | undefined {
+  const pair = stats.find((s) => s.id === pairId);
+  const local = pair ? stats.find((s) => s.id === pair["localCandidateId"]) : undefined;
+  return typeof local?.["usernameFragment"] === "string" ? local["usernameFragment"] : undefined;
+}
+
 const TYPE_WORDS: Record<string, string> = {
   host: "host",
   srflx: "server-reflexive",

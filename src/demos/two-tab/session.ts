@@ -11,7 +11,7 @@ import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, 
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
-import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
+import { localUfrag, readPairs, selectedPairUfrag, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
@@ -99,19 +99,6 @@ interface Peer {
   selectedPairId: string | undefined;
   /** Set by an ICE restart until the new ICE session has a selected pair. */
   restart: { pairId: string | undefined; pairChanges: number | undefined; localUfrag: string | undefined } | undefined;
-}
-
-/** The transport's local ICE username fragment (RTCTransportStats), which an ICE restart changes. */
-function localUfrag(stats: readonly StatsEntry[]): string | undefined {
-  const transport = stats.find((s) => s.type === "transport" && typeof s["iceLocalUsernameFragment"] === "string");
-  return transport ? (transport["iceLocalUsernameFragment"] as string) : undefined;
-}
-
-/** The username fragment of the selected pair's local candidate (RTCIceCandidateStats), if reported. */
-function selectedPairUfrag(stats: readonly StatsEntry[], pairId: string): string | undefined {
-  const pair = stats.find((s) => s.id === pairId);
-  const local = pair ? stats.find((s) => s.id === pair["localCandidateId"]) : undefined;
-  return typeof local?.["usernameFragment"] === "string" ? local["usernameFragment"] : undefined;
 }
 
 /** The transport's count of selected-pair changes (RTCTransportStats), if the browser reports it. */
