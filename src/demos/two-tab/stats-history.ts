@@ -28,10 +28,12 @@ export const STATS_HISTORY_LIMIT = 300;
 export const STATS_MARK_LIMIT = 50;
 
 const amount = z.number().finite().min(0);
+/** Milliseconds since 1970 that a Date can hold (ECMAScript §21.4.1.22): a saved file is checked against it. */
+const time = z.number().min(0).max(8.64e15);
 
 export const statsSampleSchema = z.object({
   /** Milliseconds on the signaling server's clock, like the timeline's events. */
-  at: z.number().finite(),
+  at: time,
   /**
    * The selected pair's currentRoundTripTime in milliseconds: "the latest round trip time
    * measured ... computed from both STUN connectivity checks ... including those that are sent
@@ -53,7 +55,7 @@ export const statsSampleSchema = z.object({
 export const STATS_MARK_KINDS = ["connected", "pair", "ice-restart", "peer"] as const;
 
 export const statsMarkSchema = z.object({
-  at: z.number().finite(),
+  at: time,
   kind: z.enum(STATS_MARK_KINDS),
   /** Words for the reader; never an address, so masking a saved file leaves it as it is. */
   label: z.string().max(200),
@@ -120,7 +122,9 @@ function read(stats: readonly StatsEntry[], connection: number): Reading | undef
   return {
     connection,
     pairId: selected.id,
-    ufrag: selectedPairUfrag(stats, selected.id) ?? localUfrag(stats),
+    // The transport's ufrag first: on the answering side Chromium can keep reporting the old
+    // ufrag on a local candidate that the new ICE session reuses.
+    ufrag: localUfrag(stats) ?? selectedPairUfrag(stats, selected.id),
     path: `${selected.local.type}/${selected.remote.type}`,
     rttMs: selected.rttMs,
     bytesSent: selected.bytesSent,

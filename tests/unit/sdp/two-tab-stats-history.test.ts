@@ -27,13 +27,15 @@ interface Poll {
   inbound?: Inbound[];
   /** No selected pair on the transport (checks still running). */
   unselected?: boolean;
+  /** The local candidate's own ufrag, when it differs from the transport's. */
+  candidateUfrag?: string;
 }
 
 /** One getStats() report: a transport naming its selected pair, the pair and its two candidates. */
-function report({ pair = "P1", ufrag = "uf1", rtt = 0.002, sent = 0, received = 0, localType = "host", inbound = [], unselected = false }: Poll = {}): StatsEntry[] {
+function report({ pair = "P1", ufrag = "uf1", rtt = 0.002, sent = 0, received = 0, localType = "host", inbound = [], unselected = false, candidateUfrag = ufrag }: Poll = {}): StatsEntry[] {
   return [
     { id: "T1", type: "transport", ...(unselected ? {} : { selectedCandidatePairId: pair }), iceLocalUsernameFragment: ufrag },
-    { id: `L-${pair}`, type: "local-candidate", candidateType: localType, address: "192.0.2.10", port: 50000, priority: 1, usernameFragment: ufrag },
+    { id: `L-${pair}`, type: "local-candidate", candidateType: localType, address: "192.0.2.10", port: 50000, priority: 1, usernameFragment: candidateUfrag },
     { id: `R-${pair}`, type: "remote-candidate", candidateType: "host", address: "192.0.2.20", port: 50001, priority: 1 },
     { id: pair, type: "candidate-pair", localCandidateId: `L-${pair}`, remoteCandidateId: `R-${pair}`, state: "succeeded", nominated: true, currentRoundTripTime: rtt, bytesSent: sent, bytesReceived: received },
     ...inbound.map(({ id, ...rest }) => ({ id, type: "inbound-rtp", ...rest })),
@@ -179,6 +181,14 @@ describe("StatsRecorder: marks on the time axis", () => {
       { at: 4000, kind: "ice-restart", label: "ICE restart: a new ICE session, on a relay/host pair" },
       { at: 7000, kind: "connected", label: "connected over a host/host pair" },
     ]);
+  });
+
+  it("calls it an ICE restart when the transport's ufrag changes, though the reused local candidate still reports the old one", () => {
+    // What Chromium's answering tab reports: a new pair (new remote candidate), its local candidate
+    // from before the restart, and the new credentials only on the transport.
+    const recorder = record([{ sent: 5000 }, { sent: 6000 }, { pair: "P2", ufrag: "uf2", candidateUfrag: "uf1", sent: 100 }, { pair: "P2", ufrag: "uf2", candidateUfrag: "uf1", sent: 1100 }]);
+    expect(recorder.history.marks.map((m) => m.kind)).toEqual(["connected", "ice-restart"]);
+    expect(rates(recorder.history.samples).map(([sent]) => sent)).toEqual([undefined, 1000, undefined, 1000]);
   });
 
   it("takes the session's own marks (a peer arriving or leaving), and makes a new history object for each change", () => {
