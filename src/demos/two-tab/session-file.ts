@@ -11,6 +11,7 @@ import { z } from "zod";
 import { candidateLinkId } from "../../shared/sdp/candidate-link.ts";
 import { INSPECT_REPORT_FORMAT } from "../inspect/export.ts";
 import { timelineEventSchema } from "../../shared/timeline/model.ts";
+import { statsHistorySchema } from "./stats-history.ts";
 
 export const SESSION_FILE_FORMAT = "webrtc-through-nats/two-tab-session";
 export const SESSION_FILE_VERSION = 1;
@@ -131,6 +132,11 @@ export const sessionBodySchema = z.object({
     z.object({ ...timelineEventSchema.shape, label: z.string().max(MAX_MASKED_TEXT * 200), detail: z.string().max(MAX_MASKED_TEXT * 2000).optional() }),
   ),
   stats: z.array(statsEntrySchema),
+  /**
+   * The live stats graphs' samples and marks (stats-history.ts). Optional: files saved before the
+   * demo kept a history open without one. Numbers and words only, so masking leaves it as it is.
+   */
+  statsHistory: statsHistorySchema.optional(),
 });
 
 export const sessionFileSchema = sessionBodySchema.extend({

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exportSession } from "../../../src/demos/two-tab/export.ts";
 import { INSPECT_REPORT_FORMAT } from "../../../src/demos/inspect/export.ts";
 import { MAX_SESSION_FILE_BYTES, readSessionFile, sessionFileSchema, sessionFileSizeError, type SessionFile, type SessionFileResult } from "../../../src/demos/two-tab/session-file.ts";
+import { STATS_HISTORY_LIMIT } from "../../../src/demos/two-tab/stats-history.ts";
 import { annotateSdp } from "../../../src/shared/sdp/annotate.ts";
 import { SESSION } from "./two-tab-session-fixture.ts";
 
@@ -89,6 +90,42 @@ describe("readSessionFile", () => {
   it("does not let the file choose a candidate's link ID (it becomes an HTML id)", () => {
     const file = session(readSessionFile(JSON.stringify({ ...(JSON.parse(exported(false)) as Record<string, unknown>), candidates: SESSION.candidates.map((c) => ({ ...c, linkId: "main-content" })) })));
     expect(file.candidates.map((c) => c.linkId)).toEqual(SESSION.candidates.map((c) => c.linkId));
+  });
+});
+
+describe("the stats history in a file", () => {
+  it("reads back the samples and marks the demo wrote, masked or not: masking has nothing to change in them", () => {
+    expect(SESSION.statsHistory?.samples.length).toBeGreaterThan(2);
+    for (const mask of [false, true]) {
+      const file = session(readSessionFile(exported(mask)));
+      expect(file.statsHistory).toEqual(SESSION.statsHistory);
+    }
+  });
+
+  it("opens a file saved before the demo kept a history (no statsHistory field)", () => {
+    const json = JSON.parse(exported(false)) as Record<string, unknown>;
+    delete json["statsHistory"];
+    const file = session(readSessionFile(JSON.stringify(json)));
+    expect(file.statsHistory).toBeUndefined();
+    expect(file.runs).toEqual(SESSION.runs);
+  });
+
+  it("names the field of a bad value: a negative rate, an unknown mark, a time that is no date, too many samples", () => {
+    const history = (json: Record<string, unknown>): { samples: Record<string, unknown>[]; marks: Record<string, unknown>[] } =>
+      json["statsHistory"] as { samples: Record<string, unknown>[]; marks: Record<string, unknown>[] };
+    const error = errorOf((json) => {
+      const { samples, marks } = history(json);
+      return { ...json, statsHistory: { samples: samples.map((s, i) => (i === 2 ? { ...s, receivedBytesPerSecond: -5 } : s)), marks: [{ ...marks[0], kind: "reboot" }] } };
+    });
+    expect(error.kind).toBe("invalid");
+    expect(error.message).toContain("“statsHistory.samples[2].receivedBytesPerSecond”: Too small");
+    expect(error.message).toContain("“statsHistory.marks[0].kind”");
+    expect(errorOf((json) => ({ ...json, statsHistory: { ...history(json), samples: [{ at: 1e20 }] } })).message).toContain("“statsHistory.samples[0].at”: Too big");
+    expect(errorOf((json) => ({ ...json, statsHistory: { ...history(json), samples: "none" } })).message).toBe(
+      "This session file has missing or invalid fields: “statsHistory.samples”: expected array, found string.",
+    );
+    const tooMany = Array.from({ length: STATS_HISTORY_LIMIT + 1 }, (_, i) => ({ at: i * 1000 }));
+    expect(errorOf((json) => ({ ...json, statsHistory: { marks: [], samples: tooMany } })).message).toContain("“statsHistory.samples”: Too big");
   });
 });
 

@@ -6,6 +6,7 @@
 import { candidateRow, type CandidateRow } from "../../../src/demos/two-tab/candidates.ts";
 import { readPairs, whyItWon, type StatsEntry } from "../../../src/demos/two-tab/pairs.ts";
 import type { SessionBody } from "../../../src/demos/two-tab/session-file.ts";
+import { StatsRecorder } from "../../../src/demos/two-tab/stats-history.ts";
 
 export const FINGERPRINT = "a=fingerprint:sha-256 6B:8B:5A:CD:E2:12:4C:98:B7:AB:36:0B:4D:B1:23:CE:70:2C:42:58:5E:39:A3:6A:9A:0E:DE:90:59:91:E1:DA";
 export const LOCAL_HOST = "candidate:1 1 udp 2122260223 192.0.2.10 50000 typ host generation 0";
@@ -29,6 +30,14 @@ const stats: StatsEntry[] = [
 ];
 const pairs = readPairs(stats);
 
+/** Five polls a second apart after the other tab joined, the pair's counters growing. */
+const recorder = new StatsRecorder();
+recorder.mark(1_000, "peer", "the other tab joined");
+for (let i = 0; i < 5; i++) {
+  const poll = stats.map((entry) => (entry.id === "P1" ? { ...entry, bytesSent: 100 + i * 1200, bytesReceived: 90 + i * 800, currentRoundTripTime: 0.0012 + i * 0.0001 } : entry));
+  recorder.sample(2_000 + i * 1000, 1, poll);
+}
+
 export const SESSION: SessionBody = {
   roomId: "fixture-room-0123456789",
   role: "impolite",
@@ -49,4 +58,5 @@ export const SESSION: SessionBody = {
     { side: "local", at: 1_084, kind: "selected-pair", label: "selected pair host/host", detail: "192.0.2.10:50000 ↔ [2001:db8::20]:7000" },
   ],
   stats,
+  statsHistory: recorder.history,
 };
