@@ -8,8 +8,10 @@ import { el, part } from "../../lib/dom.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
 import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
+import { drawStats } from "./panels/draw-stats.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
+import type { StatsHistory } from "./stats-history.ts";
 
 const DIAGRAM_DEBOUNCE_MS = 600;
 /** While an attempt is in flight, at most one frame per this many milliseconds (see frame-scheduler.ts). */
@@ -29,6 +31,8 @@ export class TwoTabDemoElement extends HTMLElement {
   private diagramCount = 0;
   private diagramVisible = false;
   private diagramPending = false;
+  /** The stats history last drawn: a new one is a new object (stats-history.ts StatsRecorder). */
+  private drawnStats: StatsHistory | undefined;
 
   connectedCallback(): void {
     if (this.session) return;
@@ -112,6 +116,10 @@ export class TwoTabDemoElement extends HTMLElement {
     drawRuns(this, state.runs, "No runs yet.");
     this.drawLink(state);
     drawPairs(this, { ...state.pairs, why: state.why }, "No pairs yet.");
+    if (state.statsHistory !== this.drawnStats) {
+      this.drawnStats = state.statsHistory;
+      drawStats(this, state.statsHistory);
+    }
     drawCandidates(this, state.candidates, "None yet.");
     this.drawSdp("local", state.localSdp, "No description yet.");
     this.drawSdp("remote", state.remoteSdp, "Nothing received yet.");

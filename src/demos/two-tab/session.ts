@@ -1,7 +1,8 @@
 /**
  * One tab's side of the two-tab demo: signaling through the site's server, an RTCPeerConnection
  * negotiated with the W3C "perfect negotiation" pattern, trickle ICE, a data channel for chat and
- * for sharing the timeline, optional camera/microphone, and getStats() polling for the pairs.
+ * for sharing the timeline, optional camera/microphone, and getStats() polling for the pairs and
+ * the live stats history.
  * Everything observable goes into `state`; the page (demo-element.ts) only draws it.
  */
 import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
@@ -15,6 +16,7 @@ import { localUfrag, readPairs, selectedPairUfrag, whyItWon, type PairsView, typ
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
+import { STATS_INTERVAL_MS, StatsRecorder, type StatsHistory } from "./stats-history.ts";
 import * as signaling from "./signaling-client.ts";
 
 export type { Experiments } from "./experiments.ts";
@@ -69,6 +71,8 @@ export interface DemoState {
   localStream: MediaStream | undefined;
   remoteStream: MediaStream | undefined;
   mediaError: string | undefined;
+  /** The live stats graphs' data: one sample per stats poll, and the events that explain a jump. */
+  statsHistory: StatsHistory;
 }
 
 export interface DemoSession {
@@ -97,6 +101,8 @@ interface Peer {
   agingAt: number | undefined;
   stopStats(): void;
   selectedPairId: string | undefined;
+  /** Numbers this tab's RTCPeerConnections: stats counters start again in each (stats-history.ts). */
+  connection: number;
   /** Set by an ICE restart until the new ICE session has a selected pair. */
   restart: { pairId: string | undefined; pairChanges: number | undefined; localUfrag: string | undefined } | undefined;
 }
@@ -107,7 +113,6 @@ function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
   return transport ? (transport["selectedCandidatePairChanges"] as number) : undefined;
 }
 
-const STATS_INTERVAL_MS = 1000;
 /** The longest a page waits for its WebRTC warm-up before it joins its room anyway. */
 const WARM_UP_LIMIT_MS = 1000;
 
@@ -147,6 +152,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     localStream: undefined,
     remoteStream: undefined,
     mediaError: undefined,
+    statsHistory: { samples: [], marks: [] },
   };
 
   let socket: signaling.SignalingSocket | undefined;
@@ -164,6 +170,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   let currentRun: Run | undefined;
   let lastStats: StatsEntry[] = [];
   let joinedOnce = false;
+  const statsRecorder = new StatsRecorder();
+  let connections = 0;
 
   const changed = (): void => onChange(state);
   const localNow = (): number => performance.timeOrigin + performance.now();
@@ -286,7 +294,17 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (row) state.candidates = upsertRow(state.candidates, row);
   }
 
-  async function pollStats(current: Peer): Promise<void> {
+  /** A mark on the stats graphs' time axis for what the session itself knows of (peers coming and going). */
+  function markStats(label: string): void {
+    statsRecorder.mark(now(), "peer", label);
+    state.statsHistory = statsRecorder.history;
+  }
+
+  /**
+   * `sample`: only the once-a-second poll adds to the stats history; the quicker polls around
+   * connecting and ICE restarts refresh the tables alone, so samples stay a second apart.
+   */
+  async function pollStats(current: Peer, sample = false): Promise<void> {
     if (current.pc.connectionState === "closed") return;
     // Descriptions grow as trickled candidates are added; show them as they are now.
     const local = current.pc.localDescription?.sdp;
@@ -295,6 +313,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (remote) state.remoteSdp = remote;
     const report = await current.pc.getStats();
     lastStats = [...report.values()].map((entry: StatsEntry) => ({ ...entry }));
+    if (sample && peer === current) {
+      statsRecorder.sample(now(), current.connection, lastStats);
+      state.statsHistory = statsRecorder.history;
+    }
     for (const entry of lastStats) {
       if (entry.type === "local-candidate") localCandidateFromStats(entry);
       if (entry.type === "remote-candidate") remoteCandidateFromStats(entry);
@@ -419,6 +441,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       channel: undefined,
       gatheringStartedAt: now(),
       selectedPairId: undefined,
+      connection: (connections += 1),
       restart: undefined,
       agingAt: config ? now() + msUntilAging(iceConfigFetchedAt, config.expiresAt * 1000, now()) : undefined,
       stopStats: () => undefined,
@@ -582,7 +605,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       record("media", `remote ${event.track.kind} track`);
     });
 
-    const timer = setInterval(() => void pollStats(current).catch(() => undefined), STATS_INTERVAL_MS);
+    const timer = setInterval(() => void pollStats(current, true).catch(() => undefined), STATS_INTERVAL_MS);
     current.stopStats = () => clearInterval(timer);
 
     peer = current;
@@ -766,6 +789,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.link = roomLink(location.origin, location.pathname, result.roomId, state.experiments.relayOnly ? "relay" : "all");
     if (result.peer) startRun("connect"); // first, so that the record below already holds the page's frames back
     record("join", `joined room as ${result.role} peer`);
+    if (result.peer) markStats("joined the other tab's room");
     if (result.peer) {
       // The tab already here makes the offer (usually prepared before this tab arrived); this one answers.
       peerPromise = createPeer(result.peer.peerId, false);
@@ -848,11 +872,13 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       socket.on("peer:joined", (event) => {
         startRun("connect"); // before the record below, so that it already holds the page's frames back
         record("peer", "peer joined");
+        markStats("the other tab joined");
         peerPromise = offerTo(event.peerId);
       });
       socket.on("peer:left", (event) => {
         if (peer && peer.peerId !== event.peerId) return;
         record("peer", event.reason === "left" ? "peer left" : "peer disconnected");
+        markStats(event.reason === "left" ? "the other tab left" : "the other tab disconnected");
         state.chat = [...state.chat, { from: "system", text: "The other peer left." }];
         setStatus("peer-left", "The other peer left. This room stays open: a new peer can join with the same link.");
         prepareWhileWaiting();
@@ -932,6 +958,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         // Not in a room (e.g. it was full): just join again.
       }
       record("note", `reconnecting with ${experimentsLabel(experiments)}`);
+      markStats(`this tab reconnected (${experimentsLabel(experiments)})`);
       await doJoin(room);
     },
     exportJson(maskAddresses) {
@@ -957,6 +984,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
           runs: state.runs,
           timeline: state.timeline,
           stats: lastStats,
+          statsHistory: state.statsHistory,
         },
         { maskAddresses, exportedAt: new Date().toISOString() },
       );
