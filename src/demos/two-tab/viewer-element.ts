@@ -10,7 +10,9 @@ import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
 import { experimentsLabel } from "./experiments.ts";
 import { readPairs } from "./pairs.ts";
 import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
+import { drawStats } from "./panels/draw-stats.ts";
 import { readSessionFile, sessionFileSizeError, type SessionFile, type SessionFileError } from "./session-file.ts";
+import { EMPTY_STATS_HISTORY } from "./stats-history.ts";
 
 export class SessionViewerElement extends HTMLElement {
   private wired = false;
@@ -118,6 +120,7 @@ export class SessionViewerElement extends HTMLElement {
 
     const selected = file.pairs.find((p) => p.id === file.selectedPair);
     drawPairs(this, { pairs: file.pairs, selected, role: readPairs(file.stats).role, why: file.why }, "No pairs in this file.");
+    drawStats(this, file.statsHistory ?? EMPTY_STATS_HISTORY);
     drawCandidates(this, file.candidates, "None in this file.");
     for (const side of ["local", "remote"] as const) {
       // A new file starts folded, whatever the last one had open.
