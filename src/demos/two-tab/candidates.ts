@@ -101,6 +101,14 @@ export function candidateTypeOf(line: string): string | undefined {
   return /\styp\s+(\S+)/u.exec(line)?.[1];
 }
 
+/**
+ * A description's ICE username fragment (a=ice-ufrag, RFC 8839 §5.4): the first one, which is every
+ * section's under BUNDLE. An offer with a new one is an ICE restart (RFC 8445 §9).
+ */
+export function iceUfrag(sdp: string): string | undefined {
+  return /^a=ice-ufrag:(\S+)/mu.exec(sdp)?.[1];
+}
+
 /** Removes dropped candidates from a description (used when trickle is off: they travel inside it). */
 export function filterSdpCandidates(sdp: string, rules: DropRules): string {
   if (!rules.dropHost && !rules.dropSrflx) return sdp;

@@ -8,7 +8,7 @@
 import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import { toRtcIceServer, type IceConfig } from "../../shared/ice-config.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow, type CandidateRow } from "./candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, upsertRow, type CandidateRow } from "./candidates.ts";
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
@@ -16,7 +16,7 @@ import { localUfrag, readPairs, selectedPairUfrag, whyItWon, type PairsView, typ
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
-import { STATS_INTERVAL_MS, StatsRecorder, type StatsHistory } from "./stats-history.ts";
+import { STATS_INTERVAL_MS, StatsRecorder, type StatsHistory, type StatsMarkKind } from "./stats-history.ts";
 import * as signaling from "./signaling-client.ts";
 
 export type { Experiments } from "./experiments.ts";
@@ -294,9 +294,12 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (row) state.candidates = upsertRow(state.candidates, row);
   }
 
-  /** A mark on the stats graphs' time axis for what the session itself knows of (peers coming and going). */
-  function markStats(label: string): void {
-    statsRecorder.mark(now(), "peer", label);
+  /**
+   * A mark on the stats graphs' time axis for what the session itself knows of, when it happens:
+   * peers coming and going, an ICE restart asked for or offered.
+   */
+  function markStats(label: string, kind: StatsMarkKind = "peer"): void {
+    statsRecorder.mark(now(), kind, label);
     state.statsHistory = statsRecorder.history;
   }
 
@@ -477,6 +480,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
               record("note", "ignored a colliding offer (impolite peer)");
               return;
             }
+            // New ICE credentials in an offer on a live connection: the other tab restarted ICE (RFC 8445 §9).
+            const before = pc.remoteDescription ? iceUfrag(pc.remoteDescription.sdp) : undefined;
+            if (description.type === "offer" && before !== undefined && before !== iceUfrag(description.sdp ?? "")) markStats("the other tab restarted ICE", "ice-restart");
             isSettingRemoteAnswerPending = description.type === "answer";
             await pc.setRemoteDescription(description); // a polite peer rolls back its own offer implicitly
             isSettingRemoteAnswerPending = false;
@@ -933,6 +939,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       startRun("ice-restart");
       const run = currentRun;
       record("note", "ICE restart requested");
+      markStats("this tab restarted ICE", "ice-restart");
       current.restart = { pairId: current.selectedPairId, pairChanges: selectedPairChanges(lastStats), localUfrag: localUfrag(lastStats) };
       current.pc.restartIce();
       // New ufrag/pwd, new candidates, new pairs: the run ends when a pair is selected after the

@@ -173,10 +173,14 @@ function mediaFields(reading: Reading, before: ReadonlyMap<string, InboundReadin
   return out;
 }
 
-/** The mark a reading calls for, compared with the last selected pair seen. */
-function markFor(seen: Reading | undefined, reading: Reading): Omit<StatsMark, "at"> | undefined {
+/**
+ * The mark a reading calls for, compared with the last selected pair seen. `restartMarked`: the
+ * session marked an ICE restart itself since then (when it happened: the click, or the other
+ * tab's offer), so the stats need not say it again.
+ */
+function markFor(seen: Reading | undefined, reading: Reading, restartMarked: boolean): Omit<StatsMark, "at"> | undefined {
   if (seen?.connection !== reading.connection) return { kind: "connected", label: `connected over a ${reading.path} pair` };
-  if (newIceSession(seen.ufrag, reading.ufrag)) return { kind: "ice-restart", label: `ICE restart: a new ICE session, on a ${reading.path} pair` };
+  if (newIceSession(seen.ufrag, reading.ufrag) && !restartMarked) return { kind: "ice-restart", label: `ICE restart: a new ICE session, on a ${reading.path} pair` };
   if (seen.pairId !== reading.pairId) return { kind: "pair", label: `selected pair changed, now ${reading.path}` };
   return undefined;
 }
@@ -198,8 +202,8 @@ export class StatsRecorder {
   private current: StatsHistory = EMPTY_STATS_HISTORY;
   /** The previous sample's reading and time: the counters the next rates are worked out from. */
   private previous: { reading: Reading; at: number } | undefined;
-  /** The last selected pair seen, which the marks compare with (kept across polls without one). */
-  private seen: Reading | undefined;
+  /** The last selected pair seen, and when, which the marks compare with (kept across polls without one). */
+  private seen: { reading: Reading; at: number } | undefined;
 
   get history(): StatsHistory {
     return this.current;
@@ -216,8 +220,10 @@ export class StatsRecorder {
       this.previous = undefined;
       return;
     }
-    const mark = markFor(this.seen, reading);
-    this.seen = reading;
+    const seen = this.seen;
+    const restartMarked = seen !== undefined && this.current.marks.some((m) => m.kind === "ice-restart" && m.at >= seen.at);
+    const mark = markFor(seen?.reading, reading, restartMarked);
+    this.seen = { reading, at };
     this.previous = { reading, at };
 
     const seconds = previous === undefined ? undefined : (at - previous.at) / 1000;
@@ -244,7 +250,7 @@ export class StatsRecorder {
     });
   }
 
-  /** An event the session knows of itself (a peer arrived or left), at `at`. */
+  /** An event the session knows of itself (a peer arrived or left, an ICE restart began), at `at`. */
   mark(at: number, kind: StatsMarkKind, label: string): void {
     this.current = bounded({ samples: this.current.samples, marks: [...this.current.marks, { at, kind, label: label.slice(0, 200) }] });
   }

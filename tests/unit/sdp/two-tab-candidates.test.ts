@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
 
 const HOST = "candidate:1467250027 1 udp 2122260223 192.0.2.10 46243 typ host generation 0";
 const SRFLX = "candidate:842163049 1 udp 1686052607 203.0.113.7 61234 typ srflx raddr 192.0.2.10 rport 46243";
@@ -64,5 +64,12 @@ describe("candidate rows for the demo's tables", () => {
     rows = upsertRow(rows, r);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ atMs: 5, sent: true, source: "trickle" });
+  });
+});
+
+describe("iceUfrag", () => {
+  it("reads a description's ICE username fragment, the first one, or nothing", () => {
+    expect(iceUfrag("v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=ice-ufrag:Kvha\r\na=ice-pwd:x\r\nm=audio 9 x 111\r\na=ice-ufrag:Kvha\r\n")).toBe("Kvha");
+    expect(iceUfrag("v=0\r\ns=-\r\n")).toBeUndefined();
   });
 });

@@ -191,6 +191,22 @@ describe("StatsRecorder: marks on the time axis", () => {
     expect(rates(recorder.history.samples).map(([sent]) => sent)).toEqual([undefined, 1000, undefined, 1000]);
   });
 
+  it("leaves an ICE restart the session marked itself to the session, and still marks the pair that follows", () => {
+    const recorder = new StatsRecorder();
+    recorder.sample(0, 1, report({}));
+    recorder.mark(500, "ice-restart", "this tab restarted ICE");
+    recorder.sample(1000, 1, report({ ufrag: "uf2" }));
+    recorder.sample(2000, 1, report({ ufrag: "uf2", pair: "P2" }));
+    // A later restart the session did not see is still found in the stats.
+    recorder.sample(3000, 1, report({ ufrag: "uf3", pair: "P2" }));
+    expect(recorder.history.marks.map((m) => [m.at, m.kind])).toEqual([
+      [0, "connected"],
+      [500, "ice-restart"],
+      [2000, "pair"],
+      [3000, "ice-restart"],
+    ]);
+  });
+
   it("takes the session's own marks (a peer arriving or leaving), and makes a new history object for each change", () => {
     const recorder = new StatsRecorder();
     const before = recorder.history;
