@@ -249,7 +249,7 @@ export function sampleRows(history: StatsHistory, count: number, clock: (at: num
     .slice(-count)
     .reverse()
     .map((s) => ({
-      key: String(s.at),
+      key: `sample-${s.at}`,
       cells: [
         clock(s.at),
         text(s.rttMs, "ms"),

@@ -162,5 +162,10 @@ describe("drawStats", () => {
       ["video", "5 ms", "5 ms", "5 ms"],
     ]);
     expect(q(root, "[data-part=stats-chart-fps] [data-part=stats-line-0]").getAttribute("d")).toMatch(/^M/u);
+    // Row keys are unique in the page (two graphs have a "video" series): other tables' code looks rows up by key.
+    const keys = [...root.querySelectorAll("[data-key]")].map((e) => e.getAttribute("data-key"));
+    expect(keys).toContain("fps-video");
+    expect(keys).toContain("jitter-video");
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -48,7 +48,8 @@ function drawLabels(box: HTMLElement, ticks: readonly Tick[], side: "left" | "to
   });
 }
 
-export function drawChart(figure: HTMLElement, view: ChartView): void {
+/** `key`: the chart's, so that its rows' data-key values are unique in the page ("rate-received"). */
+export function drawChart(figure: HTMLElement, key: string, view: ChartView): void {
   svgLines(part(figure, "stats-grid"), view.valueTicks.length).forEach((line, i) => {
     const y = String(view.valueTicks[i]?.position ?? 0);
     setAttribute(line, "x1", "0");
@@ -77,7 +78,7 @@ export function drawChart(figure: HTMLElement, view: ChartView): void {
   updateRows(
     part<HTMLTableSectionElement>(figure, "stats-values"),
     view.rows.map((row, i) => ({
-      key: row.label,
+      key: `${key}-${row.label}`,
       attributes: {},
       cells: [{ text: row.label, class: `st-key st-k${i + 1}` }, { text: row.latest, class: "num" }, { text: row.lowest, class: "num" }, { text: row.highest, class: "num" }],
     })),
@@ -96,7 +97,7 @@ export function drawStats(root: ParentNode, history: StatsHistory, clock: (at: n
   const media = hasMedia(history);
   setHidden(part(panel, "stats-media"), !media);
   setHidden(part(panel, "stats-no-media"), media);
-  for (const chart of CHARTS) if (chart.group === "pair" || media) drawChart(part(panel, `stats-chart-${chart.key}`), chartView(history, chart, clock));
+  for (const chart of CHARTS) if (chart.group === "pair" || media) drawChart(part(panel, `stats-chart-${chart.key}`), chart.key, chartView(history, chart, clock));
 
   const lines = markLines(history, clock);
   setHidden(part(panel, "stats-no-marks"), lines.length > 0);
