@@ -190,6 +190,74 @@ describe("two-tab demo", () => {
     expect(newest).toEqual({ inside: true, scrolls: true });
   });
 
+  it("graphs the selected pair's round-trip time and data rate live while chat crosses, without moving the page or taking focus", async () => {
+    const { a, b, errors } = await connectedPair();
+    const send = async (text: string): Promise<void> => {
+      await a.getByTestId("chat-input").fill(text);
+      await a.getByTestId("chat-send").click();
+    };
+    await send("hello over the selected pair");
+    await expect.poll(() => b.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("hello over the selected pair");
+
+    const panel = b.getByTestId("live-stats");
+    const rtt = b.getByTestId("stats-chart-rtt");
+    const rate = b.getByTestId("stats-chart-rate");
+    /** "12 samples over 11 s, …": how many samples a graph's values are from. */
+    const samples = async (chart: typeof rtt): Promise<number> => Number(/^(\d+) samples?/u.exec((await chart.locator("[data-part=stats-caption]").textContent()) ?? "")?.[1] ?? 0);
+    /** The number a value cell starts with ("1.2 kB/s" → 1.2; "—" → NaN). */
+    const cell = async (chart: typeof rtt, series: string, column: number): Promise<number> => parseFloat((await chart.locator(`[data-part=stats-values] tr[data-key$="-${series}"] td`).nth(column).textContent()) ?? "");
+    await expect.poll(() => samples(rtt), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // Two points or more on the line, drawn inside the plot.
+    expect(await rtt.locator("path").first().getAttribute("d")).toMatch(/^M[\d.]+ [\d.]+L[\d.]+ [\d.]+/u);
+    expect(await cell(rtt, "RTT", 1)).toBeGreaterThanOrEqual(0);
+    // Chat bytes arrive on the selected pair: the highest received rate is above zero. A message a
+    // poll, until a sample spans one (the first sample of a pair has no rate to compare with).
+    await expect
+      .poll(
+        async () => {
+          await send(`keeping the pair busy ${"x".repeat(400)}`);
+          return cell(rate, "received", 3);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBeGreaterThan(0);
+    expect(await b.getByTestId("stats-marks").textContent()).toContain("connected over a");
+    expect(await b.getByTestId("stats-status").textContent()).toMatch(/^\d+ samples, \d\d:\d\d:\d\d to \d\d:\d\d:\d\d\.$/u);
+    // No media yet: the media graphs wait, and say what would fill them.
+    expect(await b.getByTestId("stats-media").isVisible()).toBe(false);
+
+    // A reader typing in the chat keeps the focus while the graphs update, and nothing moves.
+    await b.getByTestId("chat-input").focus();
+    const boxes = (): Promise<number[]> => panel.evaluate((section) => [section, ...section.querySelectorAll(".st-chart, .st-plot")].map((e) => Math.round(e.getBoundingClientRect().height)));
+    const before = { samples: await samples(rtt), boxes: await boxes() };
+    await expect.poll(() => samples(rtt), { timeout: 10_000 }).toBeGreaterThan(before.samples);
+    expect(await boxes()).toEqual(before.boxes);
+    expect(await b.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("chat-input");
+
+    // Both themes: the lines take the theme's colours (Starlight's variables), and differ from each other.
+    const strokes = async (theme: string): Promise<string[]> => {
+      await b.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
+      return rate.locator("path").evaluateAll((paths) => paths.map((p) => getComputedStyle(p).stroke));
+    };
+    const light = await strokes("light");
+    const dark = await strokes("dark");
+    for (const colours of [light, dark]) {
+      expect(colours).toHaveLength(2);
+      expect(new Set(colours).size).toBe(2);
+      for (const colour of colours) expect(colour).toMatch(/^rgb/u);
+    }
+    expect(light).not.toEqual(dark);
+
+    // A phone's width: nothing in the panel reaches past it (wide tables scroll in their box).
+    await b.setViewportSize(PHONE);
+    const outside = await panel.evaluate((section) => {
+      const right = section.getBoundingClientRect().right;
+      return [...section.querySelectorAll("*")].filter((e) => !e.closest(".tt-scroll") && e.getBoundingClientRect().right > right + 1).map((e) => e.outerHTML.slice(0, 80));
+    });
+    expect(outside).toEqual([]);
+    expect(errors.flat()).toEqual([]);
+  });
+
   it("refuses a third tab with a room-full message", async () => {
     const { room } = await connectedPair();
     const third = await openDemo(`?room=${room}`);
@@ -227,6 +295,13 @@ describe("two-tab demo", () => {
         }),
     );
     expect(frames).toBe(5);
+    // The live stats graph what arrives (inbound-rtp): frames per second, losses and jitter.
+    const media = b.getByTestId("stats-media");
+    await expect.poll(() => media.isVisible(), { timeout: 10_000 }).toBe(true);
+    const fps = (): Promise<number> => b.locator("[data-testid=stats-chart-fps] [data-part=stats-values] tr[data-key=fps-video] td").nth(3).textContent().then((t) => parseFloat(t ?? ""));
+    await expect.poll(fps, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await b.locator("[data-testid=stats-chart-lost] [data-part=stats-values] td").nth(3).textContent()).toMatch(/^\d+(\.\d+)? pkt\/s$|^—$/u);
+    expect(await b.locator("[data-testid=stats-chart-jitter] [data-part=stats-values] tr[data-key=jitter-video] td").nth(1).textContent()).toMatch(/ ms$/u);
   });
 
   it("with policy=relay on both tabs, ends on a relay/relay pair through the built-in TURN server", async () => {
@@ -346,6 +421,9 @@ describe("two-tab demo", () => {
     expect(path(await selectedTypes(a))).toEqual(path(before));
     // The restart renegotiated: the other tab received an offer with new ICE credentials (RFC 8445 §9).
     await expect.poll(() => ufrag(b), { timeout: 10_000 }).not.toBe(oldUfrag);
+    // Both tabs mark it on the live stats' time axis: the click here, the new offer there.
+    await expect.poll(() => a.getByTestId("stats-marks").textContent(), { timeout: 10_000 }).toContain("this tab restarted ICE");
+    await expect.poll(() => b.getByTestId("stats-marks").textContent(), { timeout: 10_000 }).toContain("the other tab restarted ICE");
     await a.getByTestId("chat-input").fill("still here");
     await a.getByTestId("chat-send").click();
     await expect.poll(() => b.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("still here");

@@ -81,6 +81,13 @@ interface SavedJson {
   candidates: { side: string; type: string; address: string }[];
   timeline: unknown[];
   selectedPair?: string;
+  statsHistory?: { samples: { at: number; rttMs?: number }[]; marks: { label: string }[] };
+}
+
+/** How many samples a stats graph's values are from ("12 samples over 11 s, …"). */
+async function graphSamples(page: Page, chart: string): Promise<number> {
+  const caption = (await page.locator(`[data-testid=stats-chart-${chart}] [data-part=stats-caption]`).textContent()) ?? "";
+  return Number(/^(\d+) samples?/u.exec(caption)?.[1] ?? 0);
 }
 
 describe("saved session viewer", () => {
@@ -91,6 +98,8 @@ describe("saved session viewer", () => {
     // The demo refreshes its descriptions with each stats poll (every second): an answer written
     // before its candidates were gathered gets them then. Wait for both, so the file has them.
     for (const id of ["local-sdp", "remote-sdp"]) await expect.poll(async () => (await a.getByTestId(id).textContent()) ?? "", { timeout: 10_000 }).toContain("a=candidate:");
+    // And at least two stats samples, so the file has graphs to draw.
+    await expect.poll(() => graphSamples(a, "rtt"), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(await a.getByTestId("open-saved-session").getAttribute("href")).toBe("/demo/session/");
     const masked = await download(a, true);
     const plain = await download(a, false);
@@ -129,6 +138,14 @@ describe("saved session viewer", () => {
     // The timeline: every step in the list, the latest run as a diagram.
     expect(await page.locator("[data-testid=timeline-list] li").count()).toBe(json.timeline.length);
     await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 15_000 }).toBe(1);
+    // The stats history the demo kept travels in the file (masking leaves it alone) and is graphed.
+    const history = json.statsHistory;
+    expect(history?.samples.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(history?.marks.map((m) => m.label)).toEqual(expect.arrayContaining([expect.stringMatching(/^connected over a \w+\/\w+ pair$/u)]));
+    expect(await graphSamples(page, "rtt")).toBe(history?.samples.filter((s) => s.rttMs !== undefined).length);
+    expect(await page.locator("[data-testid=stats-chart-rtt] path").first().getAttribute("d")).toMatch(/^M[\d.]+ [\d.]+L/u);
+    expect(await page.getByTestId("stats-status").textContent()).toMatch(new RegExp(`^${history?.samples.length ?? 0} samples, `, "u"));
+    expect(await page.locator("[data-testid=stats-marks] li").allTextContents()).toEqual(history?.marks.map((m) => expect.stringContaining(m.label) as unknown));
 
     // A second file replaces the first.
     await page.getByTestId("session-file").setInputFiles(plain.path);
@@ -180,6 +197,28 @@ describe("saved session viewer", () => {
     await page.getByTestId("session-paste").fill(sampleJson());
     await page.getByTestId("session-paste-open").click();
     await expect.poll(() => page.getByTestId("viewer-error").isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it("graphs a file's stats history, and opens a file saved before there was one", async () => {
+    const { page, errors } = await openViewer();
+    await page.getByTestId("session-file").setInputFiles(fileOf("session.json", sampleJson()));
+    await expect.poll(() => page.getByTestId("session").isVisible()).toBe(true);
+    const samples = SESSION.statsHistory?.samples ?? [];
+    expect(await graphSamples(page, "rtt")).toBe(samples.length);
+    // The fixture's counters grow by 800 bytes received a second.
+    expect(await page.locator("[data-testid=stats-chart-rate] [data-part=stats-values] tr[data-key=rate-received] td").nth(1).textContent()).toBe("800 B/s");
+    expect(await page.locator("[data-testid=stats-marks] li").allTextContents()).toEqual([expect.stringContaining("the other tab joined"), expect.stringContaining("connected over a host/host pair")]);
+
+    const old = JSON.parse(sampleJson()) as Record<string, unknown>;
+    delete old["statsHistory"];
+    await page.getByTestId("session-file").setInputFiles(fileOf("before-stats.json", JSON.stringify(old)));
+    await expect.poll(() => page.locator("[data-part=source]").textContent()).toBe("before-stats.json");
+    expect(await page.getByTestId("viewer-error").isVisible()).toBe(false);
+    expect(await page.getByTestId("stats-status").textContent()).toContain("No stats history in this file");
+    expect(await graphSamples(page, "rtt")).toBe(0);
+    expect(await page.locator("[data-testid=stats-chart-rtt] path").first().getAttribute("d")).toBeNull();
+    expect(await page.locator("[data-testid=stats-marks] li").count()).toBe(0);
     expect(errors).toEqual([]);
   });
 
