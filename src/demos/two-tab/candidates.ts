@@ -79,6 +79,7 @@ export function candidateRow(
   };
   if (parsed.relatedAddress !== undefined && parsed.relatedAddress !== null) row.relatedAddress = parsed.relatedAddress;
   if (parsed.relatedPort !== undefined && parsed.relatedPort !== null) row.relatedPort = parsed.relatedPort;
+  if (parsed.tcpType !== undefined) row.tcpType = parsed.tcpType;
   if (extra.url !== undefined) row.url = extra.url;
   if (extra.atMs !== undefined) row.atMs = extra.atMs;
   if (extra.sent !== undefined) row.sent = extra.sent;

@@ -21,6 +21,11 @@ export interface PairCandidate {
   priority?: number;
   url?: string;
   relayProtocol?: string;
+  /** TCP candidates only (RFC 6544): active, passive or so. */
+  tcpType?: string;
+  /** A reflexive or relayed candidate's related address and port (its base, for a local srflx). */
+  relatedAddress?: string;
+  relatedPort?: number;
 }
 
 export interface PairRow {
@@ -60,12 +65,18 @@ function candidate(entry: StatsEntry | undefined, id: string): PairCandidate {
   const priority = num(entry?.["priority"]);
   const url = str(entry?.["url"]);
   const relayProtocol = str(entry?.["relayProtocol"]);
+  const tcpType = str(entry?.["tcpType"]);
+  const relatedAddress = str(entry?.["relatedAddress"]);
+  const relatedPort = num(entry?.["relatedPort"]);
   if (address !== undefined) c.address = address;
   if (port !== undefined) c.port = port;
   if (protocol !== undefined) c.protocol = protocol;
   if (priority !== undefined) c.priority = priority;
   if (url !== undefined) c.url = url;
   if (relayProtocol !== undefined) c.relayProtocol = relayProtocol;
+  if (tcpType !== undefined) c.tcpType = tcpType;
+  if (relatedAddress !== undefined) c.relatedAddress = relatedAddress;
+  if (relatedPort !== undefined) c.relatedPort = relatedPort;
   return c;
 }
 

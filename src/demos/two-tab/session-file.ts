@@ -60,7 +60,11 @@ const candidateSchema = z
   })
   .transform((row) => ({ ...row, linkId: candidateLinkId(row.raw) ?? "cand-unknown" }));
 
-/** One end of a candidate pair as getStats() reported it (pairs.ts PairCandidate). */
+/**
+ * One end of a candidate pair as getStats() reported it (pairs.ts PairCandidate). The TCP type
+ * and related address came later (the pair matrix needs them for candidates only the stats
+ * show): optional, so files saved before still open.
+ */
 const pairCandidateSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -70,6 +74,9 @@ const pairCandidateSchema = z.object({
   priority: z.number().optional(),
   url: z.string().optional(),
   relayProtocol: z.string().optional(),
+  tcpType: z.string().optional(),
+  relatedAddress: z.string().optional(),
+  relatedPort: port.optional(),
 });
 
 /**

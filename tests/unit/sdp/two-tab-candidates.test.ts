@@ -30,6 +30,11 @@ describe("candidate rows for the demo's tables", () => {
     expect(candidateRow("remote", "candidate:garbage", { source: "trickle" })).toBeUndefined();
   });
 
+  it("keeps an ICE-TCP candidate's tcptype (RFC 6544 §4.5), which decides what it can pair with", () => {
+    expect(candidateRow("local", "candidate:7 1 tcp 1518280447 192.0.2.10 9 typ host tcptype active generation 0", { source: "trickle" })?.tcpType).toBe("active");
+    expect(candidateRow("local", HOST, { source: "trickle" })).not.toHaveProperty("tcpType");
+  });
+
   it("writes IPv6 addresses in brackets before a port", () => {
     expect(hostPort("192.0.2.1", 5000)).toBe("192.0.2.1:5000");
     expect(hostPort("fd00::2", 40037)).toBe("[fd00::2]:40037");

@@ -37,6 +37,16 @@ describe("readPairs", () => {
     expect(view.pairs[1]?.local).toMatchObject({ type: "relay", url: "turn:127.0.0.1:3478?transport=udp", relayProtocol: "udp" });
   });
 
+  it("keeps each end's TCP type and related address, when the stats give them", () => {
+    const entries = stats("P1", [
+      { id: "L3", type: "local-candidate", candidateType: "prflx", address: "203.0.113.7", port: 40000, protocol: "tcp", tcpType: "active", relatedAddress: "192.0.2.10", relatedPort: 5000, priority: 1 },
+      { id: "P3", type: "candidate-pair", localCandidateId: "L3", remoteCandidateId: "R1", state: "succeeded", nominated: false },
+    ]);
+    const pair = readPairs(entries).pairs.find((p) => p.id === "P3");
+    expect(pair?.local).toMatchObject({ type: "prflx", tcpType: "active", relatedAddress: "192.0.2.10", relatedPort: 5000 });
+    expect(pair?.remote).not.toHaveProperty("tcpType");
+  });
+
   it("falls back to the pair's own selected flag (Firefox) and to the role guess", () => {
     const entries = stats("P1").map((e) => (e.type === "transport" ? { id: "T1", type: "transport" } : e.id === "P2" ? { ...e, selected: true } : e));
     const view = readPairs(entries, "controlled");

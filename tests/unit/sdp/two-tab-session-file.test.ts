@@ -47,6 +47,17 @@ describe("readSessionFile", () => {
     expect(file.timeline[0]?.label).toContain("x.x.x.24");
   });
 
+  it("reads a pair end's TCP type and related address, and opens files saved before they were written", () => {
+    const withFields = JSON.parse(exported(false)) as { pairs: { local: Record<string, unknown> }[] };
+    const end = withFields.pairs[0]?.local;
+    if (!end) throw new Error("the fixture has a pair");
+    Object.assign(end, { tcpType: "passive", relatedAddress: "192.0.2.10", relatedPort: 50000 });
+    expect(session(readSessionFile(JSON.stringify(withFields))).pairs[0]?.local).toMatchObject({ tcpType: "passive", relatedAddress: "192.0.2.10", relatedPort: 50000 });
+    // The fixture's own pairs have neither, as every file saved before this field existed.
+    expect(session(readSessionFile(exported(false))).pairs[0]?.local).not.toHaveProperty("tcpType");
+    expect(errorOf((json) => Object.assign((json["pairs"] as { local: Record<string, unknown> }[])[0]?.local ?? {}, { relatedPort: 70000 }) && json).message).toContain("pairs[0].local.relatedPort");
+  });
+
   it("reads an unmasked export back as the demo had it", () => {
     const file = session(readSessionFile(exported(false)));
     expect(file).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: EXPORTED_AT, masked: false, roomId: SESSION.roomId, role: "impolite", connectionState: "connected" });
