@@ -110,6 +110,11 @@ export function iceUfrag(sdp: string): string | undefined {
   return /^a=ice-ufrag:(\S+)/mu.exec(sdp)?.[1];
 }
 
+/** The tcptype of an ICE-TCP candidate line (RFC 6544 §4.5), without full parsing. */
+export function tcpTypeOf(line: string): string | undefined {
+  return /\stcptype\s+(\S+)/u.exec(line)?.[1];
+}
+
 /** Removes dropped candidates from a description (used when trickle is off: they travel inside it). */
 export function filterSdpCandidates(sdp: string, rules: DropRules): string {
   if (!rules.dropHost && !rules.dropSrflx) return sdp;

@@ -142,7 +142,8 @@ export function selectedPairUfrag(stats: readonly StatsEntry[], pairId: string):
   return typeof local?.["usernameFragment"] === "string" ? local["usernameFragment"] : undefined;
 }
 
-const TYPE_WORDS: Record<string, string> = {
+/** Candidate types in words, for running text. */
+export const TYPE_WORDS: Readonly<Record<string, string>> = {
   host: "host",
   srflx: "server-reflexive",
   prflx: "peer-reflexive",
