@@ -83,6 +83,35 @@ export function updateRows(body: HTMLTableSectionElement, rows: readonly KeyedRo
 }
 
 /**
+ * Makes `parent`'s children the elements keyed (data-key) by `keys`, in that order: an element
+ * whose key is still wanted stays the same element, a new key gets `make(key)`, anything else is
+ * removed. An element is moved only when it is out of place, so a grid whose rows and columns
+ * come and go keeps focus and a screen reader's place in the cells that stay. Returns the
+ * elements in order, for the caller to bring up to date.
+ */
+export function syncKeyed<T extends Element>(parent: Element, keys: readonly string[], make: (key: string) => T): T[] {
+  const wanted = new Set(keys);
+  const existing = new Map<string, Element>();
+  for (const child of [...parent.children]) {
+    const key = child.getAttribute("data-key");
+    if (key === null || !wanted.has(key) || existing.has(key)) child.remove();
+    else existing.set(key, child);
+  }
+  const elements = keys.map((key) => {
+    // Elements keyed here were made by `make` on an earlier call: the same kind.
+    const kept = existing.get(key) as T | undefined;
+    if (kept) return kept;
+    const made = make(key);
+    made.setAttribute("data-key", key);
+    return made;
+  });
+  elements.forEach((element, index) => {
+    if (parent.children[index] !== element) parent.insertBefore(element, parent.children[index] ?? null);
+  });
+  return elements;
+}
+
+/**
  * Puts `next` in `parent` in that order, but where a current child has the same data-key and is
  * equal to its replacement (same attributes, same content), keeps the current element. Suits
  * rows that rarely change but are redrawn often: focus and a screen reader's place survive.

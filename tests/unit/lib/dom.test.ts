@@ -1,6 +1,6 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { keepUnchanged, updateRows, type KeyedRow } from "../../../src/lib/dom.ts";
+import { keepUnchanged, syncKeyed, updateRows, type KeyedRow } from "../../../src/lib/dom.ts";
 
 function table(): HTMLTableSectionElement {
   const { document } = new JSDOM("<table><tbody><tr><td>Loading…</td></tr></tbody></table>").window;
@@ -81,5 +81,35 @@ describe("keepUnchanged: redraws that leave unchanged rows alone", () => {
     expect([...body.rows].map((r) => `${r.dataset["key"]}=${r.textContent}`)).toEqual(["b=2", "a=changed", "d=4"]);
     expect(body.rows[0]).toBe(b);
     expect(body.rows[1]).not.toBe(a);
+  });
+});
+
+describe("syncKeyed: keyed children kept, added, moved and removed", () => {
+  const { document } = new JSDOM("<table><tr><td>placeholder</td></tr></table>").window;
+  const row = document.querySelector("tr") as HTMLTableRowElement;
+  const made: string[] = [];
+  const cell = (key: string): HTMLTableCellElement => {
+    made.push(key);
+    return document.createElement(key === "header" ? "th" : "td");
+  };
+
+  it("replaces unkeyed children, makes each key once, and keeps the elements across calls", () => {
+    const first = syncKeyed(row, ["header", "a", "b"], cell);
+    expect([...row.cells].map((c) => `${c.tagName} ${c.dataset["key"] ?? ""}`)).toEqual(["TH header", "TD a", "TD b"]);
+    expect(row.textContent).not.toContain("placeholder");
+    const again = syncKeyed(row, ["header", "a", "b"], cell);
+    expect(again).toEqual(first);
+    expect(again.every((element, i) => element === first[i])).toBe(true);
+    expect(made).toEqual(["header", "a", "b"]);
+  });
+
+  it("adds a new key in its place without touching the others, and removes keys no longer wanted", () => {
+    const [header, a, b] = syncKeyed(row, ["header", "a", "b"], cell);
+    const [header2, a2, c, b2] = syncKeyed(row, ["header", "a", "c", "b"], cell);
+    expect([header2, a2, b2]).toEqual([header, a, b]);
+    expect(c?.dataset["key"]).toBe("c");
+    syncKeyed(row, ["header", "b"], cell);
+    expect([...row.cells].map((x) => x.dataset["key"])).toEqual(["header", "b"]);
+    expect(row.cells[1]).toBe(b);
   });
 });
