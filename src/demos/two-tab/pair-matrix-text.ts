@@ -194,9 +194,13 @@ export function matrixSummary(c: MatrixCounts): string {
   ];
   const formed = `${c.local} local × ${c.remote} remote = ${c.combinations} combinations: ${listed(parts)}.`;
   if (c.statsPairs === 0) return `${formed} getStats() lists no pairs yet.`;
-  const predicted =
-    (c.seenPredicted === c.forms && c.statsPairs === c.forms ? `one for each of the ${c.forms} predicted` : `${c.seenPredicted} of the ${c.forms} predicted`) +
-    (c.seenLearnt > 0 ? ` and ${c.seenLearnt} with a peer-reflexive end` : "");
-  const extra = [...(c.notSeen > 0 ? [`${c.notSeen} predicted ${c.notSeen === 1 ? "pair is" : "pairs are"} not seen`] : []), ...(c.unpredicted > 0 ? [`${phrase(c.unpredicted, "pair sits", "pairs sit")} where the rules predicted none`] : [])];
-  return `${formed} getStats() lists ${phrase(c.statsPairs, "pair", "pairs")}, ${predicted}${extra.length > 0 ? `; ${listed(extra)}` : ""}.`;
+  const found = [
+    ...(c.forms > 0 ? [c.seenPredicted === c.forms && c.statsPairs === c.forms ? `one for each of the ${c.forms} predicted` : `${c.seenPredicted} of the ${c.forms} predicted`] : []),
+    ...(c.seenLearnt > 0 ? [`${c.seenLearnt} with a peer-reflexive end`] : []),
+  ];
+  const differ = [
+    ...(c.notSeen > 0 ? [`${c.notSeen} predicted ${c.notSeen === 1 ? "pair is" : "pairs are"} not seen`] : []),
+    ...(c.unpredicted > 0 ? [`${phrase(c.unpredicted, "pair sits", "pairs sit")} where the rules predicted none`] : []),
+  ];
+  return `${formed} getStats() lists ${phrase(c.statsPairs, "pair", "pairs")}${found.length > 0 ? `, ${listed(found)}` : ""}${differ.length > 0 ? `; ${listed(differ)}` : ""}.`;
 }

@@ -9,6 +9,9 @@ import { candidateRow, type CandidateRow } from "../../../src/demos/two-tab/cand
 import { buildPairMatrix, type MatrixCell, type PairMatrix } from "../../../src/demos/two-tab/pair-matrix.ts";
 import { candidateDetail, cellExplanation, cellText, matrixSummary } from "../../../src/demos/two-tab/pair-matrix-text.ts";
 import { pairPriorityFor, readPairs, type StatsEntry } from "../../../src/demos/two-tab/pairs.ts";
+import { exportSession } from "../../../src/demos/two-tab/export.ts";
+import { readSessionFile } from "../../../src/demos/two-tab/session-file.ts";
+import { SESSION } from "./two-tab-session-fixture.ts";
 
 const L_HOST = "candidate:1 1 udp 2122260223 192.0.2.10 50000 typ host generation 0";
 const L_SRFLX = "candidate:2 1 udp 1686052607 203.0.113.7 40000 typ srflx raddr 192.0.2.10 rport 50000 generation 0";
@@ -148,6 +151,18 @@ describe("reconciled with getStats()", () => {
     expect(cellExplanation(reflexive)).toContain("reports the server-reflexive candidate itself");
     expect(m.counts).toMatchObject({ statsPairs: 7, unpredicted: 2 });
     expect(matrixSummary(m.counts)).toContain("1 predicted pair is not seen and 2 pairs sit where the rules predicted none.");
+  });
+
+  it("reads the saved-session fixture, whose selected pair crosses address families, as the rules would not have it", () => {
+    // Read as the viewer reads it: written by exportSession, parsed by the file's schema.
+    const file = readSessionFile(exportSession(SESSION, { maskAddresses: false, exportedAt: "2026-11-23T21:00:00.000Z" }));
+    if (!file.ok) throw new Error(file.error.message);
+    const m = buildPairMatrix(file.session.candidates, file.session.pairs, readPairs(file.session.stats).role);
+    expect(matrixSummary(m.counts)).toBe(
+      "2 local × 1 remote = 2 combinations: 0 form pairs and 2 differ in address family. getStats() lists 1 pair; 1 pair sits where the rules predicted none.",
+    );
+    const selected = m.cells.flat().find((c) => c.selected);
+    expect(selected).toMatchObject({ verdict: "unpredicted", local: { address: "192.0.2.10" }, remote: { address: "2001:db8::20" } });
   });
 
   it("gives a candidate only the stats know (peer-reflexive, found during checks) a row of its own, paired only where a check met it", () => {
