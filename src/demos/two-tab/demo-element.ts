@@ -12,6 +12,9 @@ import { drawStats } from "./panels/draw-stats.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
 import type { StatsHistory } from "./stats-history.ts";
+import { drawPairMatrix, wirePairMatrix } from "./panels/draw-matrix.ts";
+import type { PairsView } from "./pairs.ts";
+import type { CandidateRow } from "./candidates.ts";
 
 const DIAGRAM_DEBOUNCE_MS = 600;
 /** While an attempt is in flight, at most one frame per this many milliseconds (see frame-scheduler.ts). */
@@ -27,6 +30,8 @@ export class TwoTabDemoElement extends HTMLElement {
     IN_FLIGHT_FRAME_MS,
   );
   private drawn = { localSdp: "", remoteSdp: "", link: "", chat: 0, timeline: 0, diagramEvents: 0, diagram: "" };
+  /** What the pair matrix was last drawn from: the session replaces both when they change. */
+  private matrixDrawnFrom: { candidates: readonly CandidateRow[]; pairs: PairsView } | undefined;
   private diagramTimer: ReturnType<typeof setTimeout> | undefined;
   private diagramCount = 0;
   private diagramVisible = false;
@@ -74,6 +79,7 @@ export class TwoTabDemoElement extends HTMLElement {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     });
     followCandidateLinks(this);
+    wirePairMatrix(this);
     part(this, "timeline-list").closest("details")?.addEventListener("toggle", () => {
       this.drawn.timeline = -1;
       if (this.session) this.drawTimeline(this.session.state);
@@ -121,6 +127,7 @@ export class TwoTabDemoElement extends HTMLElement {
       drawStats(this, state.statsHistory);
     }
     drawCandidates(this, state.candidates, "None yet.");
+    this.drawMatrix(state);
     this.drawSdp("local", state.localSdp, "No description yet.");
     this.drawSdp("remote", state.remoteSdp, "Nothing received yet.");
     this.drawTimeline(state);
@@ -175,6 +182,13 @@ export class TwoTabDemoElement extends HTMLElement {
     const error = part(this, "media-error");
     error.hidden = state.mediaError === undefined;
     error.textContent = state.mediaError ?? "";
+  }
+
+  /** The matrix follows the candidates and the 1 s stats refresh, not every other change of state. */
+  private drawMatrix(state: DemoState): void {
+    if (this.matrixDrawnFrom?.candidates === state.candidates && this.matrixDrawnFrom.pairs === state.pairs) return;
+    this.matrixDrawnFrom = { candidates: state.candidates, pairs: state.pairs };
+    drawPairMatrix(this, state.candidates, state.pairs.pairs, state.pairs.role, "No candidates yet: the grid fills in as this tab gathers its own and receives the other tab's.");
   }
 
   /** A description is redrawn only when it changed: the reader may have opened some of its lines. */

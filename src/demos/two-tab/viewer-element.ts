@@ -11,6 +11,7 @@ import { experimentsLabel } from "./experiments.ts";
 import { readPairs } from "./pairs.ts";
 import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
 import { drawStats } from "./panels/draw-stats.ts";
+import { drawPairMatrix, wirePairMatrix } from "./panels/draw-matrix.ts";
 import { readSessionFile, sessionFileSizeError, type SessionFile, type SessionFileError } from "./session-file.ts";
 import { EMPTY_STATS_HISTORY } from "./stats-history.ts";
 
@@ -37,6 +38,7 @@ export class SessionViewerElement extends HTMLElement {
       else this.open(paste.value, "the pasted JSON");
     });
     followCandidateLinks(this);
+    wirePairMatrix(this);
     onThemeChange(() => {
       if (this.diagramSource !== "") this.queueDiagram();
     });
@@ -119,9 +121,11 @@ export class SessionViewerElement extends HTMLElement {
     part(this, "ice-servers").textContent = file.iceServers.length === 0 ? "none: host candidates only" : file.iceServers.join(", ");
 
     const selected = file.pairs.find((p) => p.id === file.selectedPair);
-    drawPairs(this, { pairs: file.pairs, selected, role: readPairs(file.stats).role, why: file.why }, "No pairs in this file.");
+    const role = readPairs(file.stats).role;
+    drawPairs(this, { pairs: file.pairs, selected, role, why: file.why }, "No pairs in this file.");
     drawStats(this, file.statsHistory ?? EMPTY_STATS_HISTORY);
     drawCandidates(this, file.candidates, "None in this file.");
+    drawPairMatrix(this, file.candidates, file.pairs, role, "No candidates in this file, so nothing to pair.");
     for (const side of ["local", "remote"] as const) {
       // A new file starts folded, whatever the last one had open.
       replaceChildren(part(this, `${side}-sdp`));
