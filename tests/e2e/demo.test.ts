@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
 import { checkOverflow, cutOffCaptions, PHONE, withoutJavaScript } from "./support/layout.ts";
+import { readMatrix } from "./support/pair-matrix.ts";
 import { DemoTabs, roomOf, type DemoTab } from "./support/two-tab.ts";
 
 let server: TestServer;
@@ -90,6 +91,95 @@ describe("two-tab demo", () => {
       await expect.poll(() => page.locator("[data-testid=timeline-diagram] svg").count(), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => page.getByTestId("runs").textContent()).toMatch(/\d+ ms/u);
     }
+    expect(errors.flat()).toEqual([]);
+  });
+
+  it("draws the pair matrix: a cell for every local × remote combination, the selected pair's cell marked as in the selected-pair box", async () => {
+    const { a, b, errors } = await connectedPair();
+    for (const page of [a, b]) {
+      await selectedTypes(page);
+      // The candidate tables and the matrix come from the same state: one row per candidate on
+      // each side (plus any candidate only the stats know), one cell per combination.
+      await expect
+        .poll(
+          async () => {
+            const m = await readMatrix(page);
+            const local = await page.locator("[data-side=local][data-candidate-type]").count();
+            const remote = await page.locator("[data-side=remote][data-candidate-type]").count();
+            return {
+              rows: m.rows.filter((r) => r.origin === "candidates").length - local,
+              columns: m.columns.filter((c) => c.origin === "candidates").length - remote,
+              cells: m.cells.flat().length - m.rows.length * m.columns.length,
+              everyRowFull: m.cells.every((row) => row.length === m.columns.length),
+              selected: m.cells.flat().filter((c) => c.selected).length,
+            };
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual({ rows: 0, columns: 0, cells: 0, everyRowFull: true, selected: 1 });
+      // One reading: Chromium may still move the selection to another nominated pair.
+      const m = await readMatrix(page);
+      const types = m.selectedBox;
+      expect(m.rows.length * m.columns.length).toBeGreaterThan(1);
+      expect(m.summary).toMatch(new RegExp(`^${m.rows.length} local × ${m.columns.length} remote = ${m.rows.length * m.columns.length} combinations: \\d+ forms? (a )?pairs?`, "u"));
+      const selected = m.cells.flat().find((c) => c.selected);
+      // getStats() names the selected pair's ends in the box and in the cell alike...
+      expect({ local: selected?.seenLocalType, remote: selected?.seenRemoteType }).toEqual(types);
+      // ...and the cell sits in those candidates' row and column. A remote end met in a check
+      // before its candidate arrived is prflx in the stats, host as signaled: the cell says so.
+      expect(selected?.localType).toBe(types.local);
+      if (selected?.remoteType !== types.remote) {
+        expect(types.remote).toBe("prflx");
+        expect(selected?.explanation).toContain("getStats() calls the other tab's end peer-reflexive");
+      }
+      expect(selected?.text).toContain("selected");
+      expect(selected?.explanation).toContain("it is the selected pair");
+      // Every cell says in words what the rules predict and what getStats() showed.
+      for (const cell of m.cells.flat()) {
+        expect(cell.text).toMatch(/seen/u);
+        expect(cell.explanation).toMatch(/^This tab's .* with the other tab's /u);
+      }
+      // Chromium here forms no pair the rules rule out.
+      expect(m.cells.flat().filter((c) => c.verdict === "unpredicted").map((c) => c.explanation)).toEqual([]);
+      // The selected cell stands out like the table's selected row (styles reach script-drawn cells), outlined too.
+      expect(m.selectedLook?.weight).toBe("600");
+      expect(m.selectedLook?.background).not.toBe("rgba(0, 0, 0, 0)");
+      expect(m.selectedLook?.boxShadow).not.toBe("none");
+      // A cell explains itself under the grid when focused; focus stays on it through stats refreshes.
+      const explainsFocused = (): Promise<boolean> =>
+        page.evaluate(() => {
+          const id = document.activeElement?.getAttribute("aria-describedby") ?? "";
+          const text = document.getElementById(id)?.textContent;
+          return text !== undefined && text !== "" && document.querySelector("[data-testid=matrix-explain]")?.textContent === text;
+        });
+      await page.locator("[data-testid=pair-matrix] td[data-selected=true] button").focus();
+      expect(await explainsFocused()).toBe(true);
+      await page.keyboard.press("Home");
+      const home = await page.evaluate(() => {
+        const active = document.activeElement;
+        (window as unknown as { matrixFocus: Element | null }).matrixFocus = active;
+        return { inGrid: active?.closest("[data-testid=pair-matrix]") !== null, first: active?.closest("td")?.cellIndex };
+      });
+      expect(home).toMatchObject({ inGrid: true, first: 1 });
+      expect(await explainsFocused()).toBe(true);
+      await page.waitForTimeout(1500);
+      expect(await page.evaluate(() => document.activeElement !== null && document.activeElement === (window as unknown as { matrixFocus: Element | null }).matrixFocus)).toBe(true);
+      expect(await explainsFocused()).toBe(true);
+    }
+    // On a phone the grid scrolls inside its box and adds nothing to the page's width (measured
+    // with and without it, so the rest of the page's layout does not enter into it).
+    await a.setViewportSize(PHONE);
+    const phone = await a.evaluate(() => {
+      const root = document.documentElement;
+      const matrix = document.querySelector<HTMLElement>(".tt-matrix");
+      const scroller = document.querySelector("[data-testid=pair-matrix]")?.parentElement;
+      const withIt = root.scrollWidth;
+      if (matrix) matrix.style.display = "none";
+      const without = root.scrollWidth;
+      if (matrix) matrix.style.display = "";
+      return { added: withIt - without, scrolls: (scroller?.scrollWidth ?? 0) > (scroller?.clientWidth ?? 0) };
+    });
+    expect(phone).toEqual({ added: 0, scrolls: true });
     expect(errors.flat()).toEqual([]);
   });
 

@@ -14,6 +14,7 @@ import { SESSION } from "../unit/sdp/two-tab-session-fixture.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { candidateRows } from "./support/candidate-rows.ts";
 import { checkOverflow, cutOffCaptions, PHONE, withoutJavaScript } from "./support/layout.ts";
+import { readMatrix } from "./support/pair-matrix.ts";
 import { DemoTabs } from "./support/two-tab.ts";
 
 let server: TestServer;
@@ -160,6 +161,49 @@ describe("saved session viewer", () => {
     expect(await page.evaluate(() => (window as unknown as { peerConnections: number }).peerConnections)).toBe(0);
     expect(await page.getByTestId("viewer-error").isVisible()).toBe(false);
     expect(viewer.errors).toEqual([]);
+  });
+
+  it("draws the pair matrix from a saved file: every combination, the selected pair's cell as the file has it", async () => {
+    const { a } = await tabs.connectedPair();
+    await expect.poll(() => a.getByTestId("selected-pair").getAttribute("data-local-type"), { timeout: 10_000 }).not.toBeNull();
+    await expect.poll(async () => (await readMatrix(a)).cells.flat().filter((c) => c.selected).length, { timeout: 10_000 }).toBe(1);
+    const plain = await download(a, false);
+    const masked = await download(a, true);
+    const json = JSON.parse(plain.text) as SavedJson & { pairs: { id: string; local: { type: string }; remote: { type: string } }[] };
+    const selectedPair = json.pairs.find((p) => p.id === json.selectedPair);
+    expect(selectedPair).toBeDefined();
+
+    const { page, errors } = await openViewer();
+    await page.getByTestId("session-file").setInputFiles(plain.path);
+    await expect.poll(() => page.getByTestId("session").isVisible()).toBe(true);
+    const m = await readMatrix(page);
+    // One row per local candidate in the file, one column per remote one (plus any only the stats know).
+    const side = (name: string): number => json.candidates.filter((c) => c.side === name).length;
+    expect(m.rows.filter((r) => r.origin === "candidates")).toHaveLength(side("local"));
+    expect(m.columns.filter((c) => c.origin === "candidates")).toHaveLength(side("remote"));
+    expect(m.cells.flat()).toHaveLength(m.rows.length * m.columns.length);
+    expect(m.summary).toContain(`${m.rows.length} local × ${m.columns.length} remote = ${m.rows.length * m.columns.length} combinations`);
+    const selected = m.cells.flat().filter((c) => c.selected);
+    expect(selected).toHaveLength(1);
+    expect({ local: selected[0]?.seenLocalType, remote: selected[0]?.seenRemoteType }).toEqual({ local: selectedPair?.local.type, remote: selectedPair?.remote.type });
+    const box = page.getByTestId("selected-pair");
+    expect({ local: selected[0]?.seenLocalType, remote: selected[0]?.seenRemoteType }).toEqual({ local: await box.getAttribute("data-local-type"), remote: await box.getAttribute("data-remote-type") });
+
+    // Masking keeps each address's family in its placeholder: the same predictions, cell for cell.
+    await page.getByTestId("session-file").setInputFiles(masked.path);
+    await expect.poll(() => page.getByTestId("masked").textContent()).toMatch(/^masked/u);
+    const maskedMatrix = await readMatrix(page);
+    const outcomes = (view: typeof m): string[][] => view.cells.map((row) => row.map((c) => `${c.outcome} ${c.verdict} ${String(c.selected)}`));
+    expect(outcomes(maskedMatrix)).toEqual(outcomes(m));
+
+    // A file saved before pair ends carried TCP types (the fixture): it opens, and its selected
+    // pair, IPv4 with IPv6, is shown as the rules would not have it.
+    await page.getByTestId("session-file").setInputFiles(fileOf("session.json", sampleJson()));
+    await expect.poll(async () => (await readMatrix(page)).summary).toContain("1 pair sits where the rules predicted none");
+    const fixture = (await readMatrix(page)).cells.flat().find((c) => c.selected);
+    expect(fixture).toMatchObject({ verdict: "unpredicted", outcome: "never" });
+    expect(fixture?.text).toContain("seen anyway");
+    expect(errors).toEqual([]);
   });
 
   it("says what is wrong with a bad file in an alert, and leaves the open session as it was", async () => {
