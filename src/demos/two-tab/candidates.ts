@@ -131,3 +131,33 @@ export function upsertRow(rows: readonly CandidateRow[], row: CandidateRow): Can
   const merged = { ...row, ...rows[i], ...(row.sent !== undefined ? { sent: row.sent } : {}) };
   return [...rows.slice(0, i), merged, ...rows.slice(i + 1)];
 }
+
+/** What stoppedGatheringNote needs to know about one tab's connection. */
+export interface GatheringOutcome {
+  /** The ICE server URLs this tab's connection was given. */
+  iceServerUrls: readonly string[];
+  /** Types of the candidates this tab gathered. */
+  localTypes: readonly string[];
+  /** The ICE connection state at the moment this tab's gathering completed (undefined: not yet). */
+  iceStateWhenGatheringEnded: string | undefined;
+}
+
+/**
+ * Why a tab with a TURN server has no relayed candidate, when the reason is that gathering ended
+ * once a pair already worked. libwebrtc (Chromium) stops its candidate gathering as soon as a
+ * connection becomes writable (unless an application of the library asks it to gather continually,
+ * which a web page cannot). On one machine or one network a host pair works within milliseconds,
+ * before the TURN server has answered. Undefined when there is nothing to explain.
+ */
+export function stoppedGatheringNote(outcome: GatheringOutcome): string | undefined {
+  const { iceServerUrls, localTypes, iceStateWhenGatheringEnded: endedWhile } = outcome;
+  if (endedWhile !== "connected" && endedWhile !== "completed") return undefined;
+  if (!iceServerUrls.some((url) => /^turns?:/u.test(url)) || localTypes.includes("relay")) return undefined;
+  return (
+    "This tab has no relayed candidate, though it was given a TURN server: its browser stopped gathering candidates as soon as " +
+    "the first pair worked, before the TURN server had answered (Chromium does this to save work). " +
+    "On one computer, or on one network, a host pair works within milliseconds. The other tab prepared its candidates " +
+    "while it waited for you, so its table has them all. To see this tab's relayed candidates, tick Relay only under " +
+    "Experiments and reconnect, or open the inspect page."
+  );
+}

@@ -14,7 +14,7 @@ import { createDemoSession, type DemoSession, type DemoState, type Experiments }
 import type { StatsHistory } from "./stats-history.ts";
 import { drawPairMatrix, wirePairMatrix } from "./panels/draw-matrix.ts";
 import type { PairsView } from "./pairs.ts";
-import type { CandidateRow } from "./candidates.ts";
+import { stoppedGatheringNote, type CandidateRow } from "./candidates.ts";
 
 const DIAGRAM_DEBOUNCE_MS = 600;
 /** While an attempt is in flight, at most one frame per this many milliseconds (see frame-scheduler.ts). */
@@ -127,6 +127,7 @@ export class TwoTabDemoElement extends HTMLElement {
       drawStats(this, state.statsHistory);
     }
     drawCandidates(this, state.candidates, "None yet.");
+    this.drawGatheringNote(state);
     this.drawMatrix(state);
     this.drawSdp("local", state.localSdp, "No description yet.");
     this.drawSdp("remote", state.remoteSdp, "Nothing received yet.");
@@ -134,6 +135,17 @@ export class TwoTabDemoElement extends HTMLElement {
     part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
     part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;
+  }
+
+  private drawGatheringNote(state: DemoState): void {
+    const text = stoppedGatheringNote({
+      iceServerUrls: state.iceServerUrls,
+      localTypes: state.candidates.filter((c) => c.side === "local").map((c) => c.type),
+      iceStateWhenGatheringEnded: state.iceStateWhenGatheringEnded,
+    });
+    const note = part(this, "gathering-note");
+    note.hidden = text === undefined;
+    if (note.textContent !== (text ?? "")) note.textContent = text ?? "";
   }
 
   private drawLink(state: DemoState): void {

@@ -51,6 +51,8 @@ export interface DemoState {
   signalingState: string;
   iceGatheringState: string;
   iceConnectionState: string;
+  /** The ICE connection state when this connection's gathering completed (see stoppedGatheringNote). */
+  iceStateWhenGatheringEnded: string | undefined;
   localSdp: string | undefined;
   remoteSdp: string | undefined;
   candidates: CandidateRow[];
@@ -136,6 +138,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     signalingState: "stable",
     iceGatheringState: "new",
     iceConnectionState: "new",
+    iceStateWhenGatheringEnded: undefined,
     localSdp: undefined,
     remoteSdp: undefined,
     candidates: [],
@@ -584,6 +587,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (peer !== current) return;
       state[name] = pc[name];
       record("state", `${name}: ${pc[name]}`);
+      if (name === "iceGatheringState" && pc.iceGatheringState === "complete") state.iceStateWhenGatheringEnded = pc.iceConnectionState;
       if (name === "connectionState" && pc.connectionState === "connected") {
         finishRun("connectMs");
         setStatus("connected", "Connected: the two tabs now talk directly (or through the TURN relay), not through the signaling server.");
@@ -620,6 +624,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.signalingState = pc.signalingState;
     state.iceGatheringState = pc.iceGatheringState;
     state.iceConnectionState = pc.iceConnectionState;
+    state.iceStateWhenGatheringEnded = undefined;
     state.localSdp = undefined;
     state.remoteSdp = undefined;
     state.candidates = [];

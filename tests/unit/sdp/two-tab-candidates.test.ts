@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, stoppedGatheringNote, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
 
 const HOST = "candidate:1467250027 1 udp 2122260223 192.0.2.10 46243 typ host generation 0";
 const SRFLX = "candidate:842163049 1 udp 1686052607 203.0.113.7 61234 typ srflx raddr 192.0.2.10 rport 46243";
@@ -76,5 +76,27 @@ describe("iceUfrag", () => {
   it("reads a description's ICE username fragment, the first one, or nothing", () => {
     expect(iceUfrag("v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=ice-ufrag:Kvha\r\na=ice-pwd:x\r\nm=audio 9 x 111\r\na=ice-ufrag:Kvha\r\n")).toBe("Kvha");
     expect(iceUfrag("v=0\r\ns=-\r\n")).toBeUndefined();
+  });
+});
+
+describe("stoppedGatheringNote", () => {
+  const servers = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp"];
+  it("explains a missing relayed candidate when gathering ended after a pair already worked", () => {
+    for (const iceStateWhenGatheringEnded of ["connected", "completed"]) {
+      const note = stoppedGatheringNote({ iceServerUrls: servers, localTypes: ["host", "host"], iceStateWhenGatheringEnded });
+      expect(note).toContain("no relayed candidate");
+      expect(note).toContain("Relay only");
+    }
+  });
+  it("says nothing when there is nothing to explain", () => {
+    // Gathering ended before any check (a tab preparing its offer alone), or is not over yet.
+    expect(stoppedGatheringNote({ iceServerUrls: servers, localTypes: ["host"], iceStateWhenGatheringEnded: "new" })).toBeUndefined();
+    expect(stoppedGatheringNote({ iceServerUrls: servers, localTypes: ["host"], iceStateWhenGatheringEnded: undefined })).toBeUndefined();
+    // Still checking: a TURN server that failed is not this story.
+    expect(stoppedGatheringNote({ iceServerUrls: servers, localTypes: ["host"], iceStateWhenGatheringEnded: "checking" })).toBeUndefined();
+    // It has a relayed candidate, or it was given no TURN server to ask.
+    expect(stoppedGatheringNote({ iceServerUrls: servers, localTypes: ["host", "relay"], iceStateWhenGatheringEnded: "connected" })).toBeUndefined();
+    expect(stoppedGatheringNote({ iceServerUrls: ["stun:127.0.0.1:3478"], localTypes: ["host"], iceStateWhenGatheringEnded: "connected" })).toBeUndefined();
+    expect(stoppedGatheringNote({ iceServerUrls: [], localTypes: ["host"], iceStateWhenGatheringEnded: "connected" })).toBeUndefined();
   });
 });
