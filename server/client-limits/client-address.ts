@@ -13,7 +13,7 @@
  * real_ip_recursive on). From any other peer the header is ignored: a client cannot pick its own
  * address. The RFC 7239 Forwarded header is not read.
  */
-import { formatIP, parseIP } from "../../src/shared/stun/ip-bytes.ts";
+import { formatIP, inPrefix, parseIP } from "../../src/shared/stun/ip-bytes.ts";
 
 /** One block of addresses: the first `bits` bits of `bytes` (4 bytes IPv4, 16 bytes IPv6). */
 export interface AddressBlock {
@@ -44,18 +44,8 @@ export function canonicalAddress(text: string): Uint8Array | undefined {
   return bytes;
 }
 
-function inBlock(address: Uint8Array, block: AddressBlock): boolean {
-  if (address.length !== block.bytes.length) return false;
-  const whole = block.bits >> 3;
-  for (let i = 0; i < whole; i++) if (address[i] !== block.bytes[i]) return false;
-  const rest = block.bits & 7;
-  if (rest === 0) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return ((address[whole] ?? 0) & mask) === ((block.bytes[whole] ?? 0) & mask);
-}
-
 export function isTrustedProxy(address: Uint8Array, trusted: TrustedProxies): boolean {
-  return trusted.blocks.some((block) => inBlock(address, block));
+  return trusted.blocks.some((block) => inPrefix(address, block.bytes, block.bits));
 }
 
 const LOOPBACK_BLOCKS = ["127.0.0.0/8", "::1/128"];

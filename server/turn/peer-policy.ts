@@ -4,7 +4,7 @@
 // IPv6 form that embeds an IPv4 address is unwrapped first: coturn's CVE-2026-27624 was exactly a
 // "::ffff:127.0.0.1" bypass. RFC 8656 §21.3.3 ("Tunnel Amplification Attack") and §21.3.5 discuss
 // why; the answer to a refused peer is 403 Forbidden (RFC 8656 §9.1).
-import { formatIP, parseIP } from "../../src/shared/stun/ip-bytes.ts";
+import { formatIP, inPrefix, parseIP } from "../../src/shared/stun/ip-bytes.ts";
 
 export type PeerDenyReason =
   | "not-an-ip"
@@ -65,16 +65,6 @@ const IPV6_DENIED: readonly Range[] = [
   range("100::/64", "reserved", true), // RFC 6666 discard-only
 ];
 
-function matches(ip: Uint8Array, r: Range): boolean {
-  if (ip.length !== r.prefix.length) return false;
-  const full = r.bits >> 3;
-  for (let i = 0; i < full; i++) if (ip[i] !== r.prefix[i]) return false;
-  const rest = r.bits & 7;
-  if (rest === 0) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return ((ip[full] ?? 0) & mask) === ((r.prefix[full] ?? 0) & mask);
-}
-
 /**
  * The IPv4 address an IPv6 address stands for, if any: IPv4-mapped ::ffff:a.b.c.d (RFC 4291
  * §2.5.5.2), IPv4-compatible ::a.b.c.d (§2.5.5.1, deprecated), IPv4-translated ::ffff:0:a.b.c.d
@@ -133,7 +123,7 @@ export function createPeerPolicy(options: PeerPolicyOptions): PeerPolicy {
       if (inner) candidates.push(inner);
       for (const ip of candidates) {
         for (const r of ip.length === 4 ? IPV4_DENIED : IPV6_DENIED) {
-          if (!matches(ip, r)) continue;
+          if (!inPrefix(ip, r.prefix, r.bits)) continue;
           if (!r.always && (options.allowPrivatePeers || own.has(canonical(bytes)))) continue;
           const via = ip === bytes ? "" : ` (embedded ${formatIP(ip)})`;
           return { allowed: false, reason: r.reason, detail: `${address}${via} is ${r.reason}` };

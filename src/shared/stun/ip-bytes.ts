@@ -106,6 +106,17 @@ const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(
  * keeps a string grown by `+=` as a rope of tiny pieces, many times larger than its text, and the
  * server keeps these strings in the packet inspector's log. (Browser-safe: no Buffer.)
  */
+/** Whether `address` starts with the first `bits` bits of `prefix` (same length: 4 or 16 bytes). */
+export function inPrefix(address: Uint8Array, prefix: Uint8Array, bits: number): boolean {
+  if (address.length !== prefix.length) return false;
+  const whole = bits >> 3;
+  for (let i = 0; i < whole; i++) if (address[i] !== prefix[i]) return false;
+  const rest = bits & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return ((address[whole] ?? 0) & mask) === ((prefix[whole] ?? 0) & mask);
+}
+
 export function toHex(bytes: Uint8Array): string {
   const pairs = new Array<string>(bytes.length);
   for (let i = 0; i < bytes.length; i++) pairs[i] = HEX_PAIRS[bytes[i] as number] as string;
