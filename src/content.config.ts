@@ -1,7 +1,7 @@
 import { defineCollection } from "astro:content";
 import { glob } from "astro/loaders";
 import { docsSchema } from "@astrojs/starlight/schema";
-import { z } from "zod";
+import { z } from "./shared/zod.ts";
 import { glossarySchema, lessonFields } from "./shared/content-schema.ts";
 
 export const collections = {

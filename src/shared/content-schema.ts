@@ -4,7 +4,7 @@
  * and the content tests (tests/unit/content), and so the TypeScript types are derived, never
  * written twice.
  */
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 /** A reference to an RFC and the sections a page relies on. */
 export const rfcReferenceSchema = z.object({

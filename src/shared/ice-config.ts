@@ -2,7 +2,7 @@
  * The ICE server configuration the server hands to each browser page (GET /api/ice-config).
  * Declared once here and validated on both ends: the server builds it, the browser parses it.
  */
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 export const iceServerSchema = z.object({
   urls: z.array(z.string().min(1)).min(1),

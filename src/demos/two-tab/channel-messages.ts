@@ -3,7 +3,7 @@
  * their timeline events so each tab can draw the whole session. The other tab is untrusted input
  * like any other: every message is validated before use.
  */
-import { z } from "zod";
+import { z } from "../../shared/zod.ts";
 import { timelineEventSchema } from "../../shared/timeline/model.ts";
 
 export const MAX_CHAT_LENGTH = 500;

@@ -7,7 +7,7 @@
  * session sent to a friend, a bug report), so to the viewer a file is untrusted input: every field
  * is checked here, unknown extra fields are dropped, and an error says which field is wrong.
  */
-import { z } from "zod";
+import { z } from "../../shared/zod.ts";
 import { candidateLinkId } from "../../shared/sdp/candidate-link.ts";
 import { INSPECT_REPORT_FORMAT } from "../inspect/export.ts";
 import { timelineEventSchema } from "../../shared/timeline/model.ts";

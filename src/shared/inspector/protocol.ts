@@ -3,7 +3,7 @@
  * its own by presenting the credentials the server issued to it, and then receives the decoded
  * STUN/TURN messages of that session, and only of that session. Imported by server and browser.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { TransactionRecord } from "../stun/transaction-record.ts";
 
 export const INSPECTOR_NAMESPACE = "/inspector";

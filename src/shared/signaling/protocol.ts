@@ -9,7 +9,7 @@
  * - everything a client sends is validated here (zod) before the server looks at it;
  * - a description or candidate goes only to the other member of the sender's room.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { IceConfig } from "../ice-config.ts";
 
 /**

@@ -2,7 +2,7 @@
 // request or response, and rolled-up byte counts for relayed data (per permission and per channel,
 // never one record per relayed packet). JSON-serialisable; zod so the socket.io boundary can
 // validate it and the type is written once.
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 export const EndpointSchema = z.object({
   address: z.string(),

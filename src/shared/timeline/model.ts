@@ -4,7 +4,7 @@
  * request/acknowledgement round trip), so events from both tabs, or from a phone and a laptop,
  * can be put in one order. The other tab's events arrive over the data channel.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 export const TIMELINE_KINDS = [
   "join",
