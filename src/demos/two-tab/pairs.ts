@@ -37,16 +37,37 @@ export interface PairRow {
   remote: PairCandidate;
   /** Pair priority by RFC 8445 §6.1.2.3, when both candidate priorities and the role are known. */
   priority?: bigint;
-  requestsSent: number;
-  responsesReceived: number;
-  requestsReceived: number;
-  responsesSent: number;
+  /** Connectivity-check counters; undefined when the browser does not report one (see PAIR_COUNTERS). */
+  requestsSent?: number;
+  responsesReceived?: number;
+  requestsReceived?: number;
+  responsesSent?: number;
   rttMs?: number;
   bytesSent: number;
   bytesReceived: number;
 }
 
 export type IceRole = "controlling" | "controlled";
+
+/**
+ * The connectivity-check counters of RTCIceCandidatePairStats, in words. Firefox (ESR 153)
+ * reports only responsesReceived: requestsSent, requestsReceived and responsesSent are missing
+ * from its candidate-pair stats, so the page says so instead of counting zero.
+ */
+export const PAIR_COUNTERS = {
+  requestsSent: "checks sent",
+  responsesReceived: "answers received",
+  requestsReceived: "checks received",
+  responsesSent: "answers sent",
+} as const;
+
+export type PairCounter = keyof typeof PAIR_COUNTERS;
+
+/** The counters no pair reports (so the browser does not report them at all), in table order. */
+export function unreportedCounters(pairs: readonly { readonly [C in PairCounter]?: number | undefined }[]): PairCounter[] {
+  if (pairs.length === 0) return [];
+  return (Object.keys(PAIR_COUNTERS) as PairCounter[]).filter((counter) => pairs.every((p) => p[counter] === undefined));
+}
 
 export interface PairsView {
   pairs: PairRow[];
@@ -110,13 +131,13 @@ export function readPairs(stats: readonly StatsEntry[], fallbackRole?: IceRole):
         selected: selectedId !== undefined ? s.id === selectedId : s["selected"] === true,
         local,
         remote,
-        requestsSent: num(s["requestsSent"]) ?? 0,
-        responsesReceived: num(s["responsesReceived"]) ?? 0,
-        requestsReceived: num(s["requestsReceived"]) ?? 0,
-        responsesSent: num(s["responsesSent"]) ?? 0,
         bytesSent: num(s["bytesSent"]) ?? 0,
         bytesReceived: num(s["bytesReceived"]) ?? 0,
       };
+      for (const counter of Object.keys(PAIR_COUNTERS) as PairCounter[]) {
+        const value = num(s[counter]);
+        if (value !== undefined) row[counter] = value;
+      }
       const rtt = num(s["currentRoundTripTime"]);
       if (rtt !== undefined) row.rttMs = rtt * 1000;
       if (local.priority !== undefined && remote.priority !== undefined && role !== undefined) {

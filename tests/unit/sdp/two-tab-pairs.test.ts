@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pairPriorityFor, readPairs, whyItWon, type StatsEntry } from "../../../src/demos/two-tab/pairs.ts";
+import { pairPriorityFor, readPairs, unreportedCounters, whyItWon, type StatsEntry } from "../../../src/demos/two-tab/pairs.ts";
 
 const HOST = 2122260223; // 126 | 32542 | 1
 const RELAY = 41885439; // 2 | 32542 | 1
@@ -53,6 +53,23 @@ describe("readPairs", () => {
     expect(view.selected?.id).toBe("P2");
     expect(view.role).toBe("controlled");
     expect(readPairs([]).selected).toBeUndefined();
+  });
+});
+
+describe("connectivity-check counters the browser does not report", () => {
+  it("leaves out what Firefox leaves out instead of counting zero, and lists it", () => {
+    // Firefox's candidate-pair stats: responsesReceived, but no requestsSent, requestsReceived or responsesSent.
+    const firefox = stats("P1").map((e) => (e.type === "candidate-pair" ? { id: e.id, type: e.type, localCandidateId: e["localCandidateId"], remoteCandidateId: e["remoteCandidateId"], state: "succeeded", nominated: e["nominated"], responsesReceived: 1, bytesSent: 10, bytesReceived: 9 } : e));
+    const view = readPairs(firefox);
+    expect(view.selected).toMatchObject({ responsesReceived: 1, bytesSent: 10 });
+    expect(view.selected?.requestsSent).toBeUndefined();
+    expect(view.selected?.requestsReceived).toBeUndefined();
+    expect(unreportedCounters(view.pairs)).toEqual(["requestsSent", "requestsReceived", "responsesSent"]);
+  });
+
+  it("lists nothing when every counter is reported (Chromium) or there are no pairs yet", () => {
+    expect(unreportedCounters(readPairs(stats("P1")).pairs)).toEqual([]);
+    expect(unreportedCounters([])).toEqual([]);
   });
 });
 

@@ -12,7 +12,7 @@ import { CANDIDATE_COLUMNS, candidateTableRow, type CandidateTableRow } from "..
 import { renderCandidateRows } from "../../../components/candidates/render.ts";
 import { el, part, replaceChildren, updateRows, type KeyedRow } from "../../../lib/dom.ts";
 import { CANDIDATE_EXTRA_COLUMNS, hostPort, type Side } from "../candidates.ts";
-import type { IceRole } from "../pairs.ts";
+import { PAIR_COUNTERS, unreportedCounters, type IceRole } from "../pairs.ts";
 import type { SavedCandidate, SavedPair, SavedRun } from "../session-file.ts";
 
 export interface PairsPanel {
@@ -33,6 +33,13 @@ export function drawPairs(root: ParentNode, view: PairsPanel, emptyText: string)
   else box.removeAttribute("data-remote-type");
   part(root, "why").textContent = view.why || "No pair selected yet.";
   part(root, "role-note").textContent = view.role ? `This tab is the ${view.role} agent.` : "";
+  const gaps = unreportedCounters(view.pairs);
+  const gapsNote = part(root, "stats-gaps");
+  gapsNote.hidden = gaps.length === 0;
+  gapsNote.textContent =
+    gaps.length === 0
+      ? ""
+      : `This browser does not report ${listInWords(gaps.map((c) => `${PAIR_COUNTERS[c]} (${c})`))} for its candidate pairs (Firefox leaves them out of getStats()), so the table says “${NOT_REPORTED_COUNT}” there rather than 0.`;
   const num = "num";
   const rows: KeyedRow[] = view.pairs.map((p) => ({
     key: p.id,
@@ -43,14 +50,28 @@ export function drawPairs(root: ParentNode, view: PairsPanel, emptyText: string)
       { text: p.state },
       { text: p.nominated ? "yes" : "no" },
       { text: p.priority?.toString() ?? "?", class: num },
-      { text: `${p.requestsSent}/${p.responsesReceived}`, class: num },
-      { text: `${p.requestsReceived}/${p.responsesSent}`, class: num },
+      { text: counts(p.requestsSent, p.responsesReceived), class: num },
+      { text: counts(p.requestsReceived, p.responsesSent), class: num },
       { text: p.rttMs === undefined ? "—" : p.rttMs.toFixed(1), class: num },
       { text: `${p.bytesSent}/${p.bytesReceived}`, class: num },
     ],
   }));
   // Updated in place: the demo refreshes the table every second while someone may be reading it.
   updateRows(part<HTMLTableSectionElement>(root, "pairs"), rows, () => el("tr", {}, el("td", { colspan: 9 }, emptyText)));
+}
+
+/** What a counter the browser does not report reads as in the pairs table. */
+const NOT_REPORTED_COUNT = "not reported";
+
+/** "3/3", or with a counter the browser does not report: "not reported / 1". */
+function counts(first: number | undefined, second: number | undefined): string {
+  if (first !== undefined && second !== undefined) return `${first}/${second}`;
+  return `${first ?? NOT_REPORTED_COUNT} / ${second ?? NOT_REPORTED_COUNT}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listInWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1] ?? ""}`;
 }
 
 /** Where a row came from in the session, in words. */
