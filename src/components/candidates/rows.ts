@@ -14,6 +14,29 @@ export interface CandidateRowInput {
   relayProtocol?: string | undefined;
   /** Milliseconds since gathering started (unknown for some remote candidates). */
   atMs?: number | undefined;
+  /**
+   * What the browser was asked for and did not say: its own stats for this candidate lack the
+   * field. Firefox reports no server URL at all, on the candidate or in getStats.
+   */
+  notReported?: readonly UnreportedField[] | undefined;
+}
+
+/** Fields of a local candidate that only the browser knows (the candidate string does not carry them). */
+export type UnreportedField = "url" | "relayProtocol";
+
+/** What a cell says when the browser did not report its value, rather than a blank. */
+export const NOT_REPORTED = "not reported by this browser";
+
+/**
+ * Which of a local candidate's server fields are missing once the browser's own stats for it
+ * have been read: a srflx or relay candidate comes from a STUN/TURN URL, a relay one over a relay
+ * protocol, so a gap there is the browser's silence, not a field that does not apply.
+ */
+export function unreportedFields(type: string, known: { url?: string | undefined; relayProtocol?: string | undefined }): UnreportedField[] {
+  const missing: UnreportedField[] = [];
+  if ((type === "srflx" || type === "relay") && !known.url) missing.push("url");
+  if (type === "relay" && !known.relayProtocol) missing.push("relayProtocol");
+  return missing;
 }
 
 export interface CandidateTableRow {
@@ -23,6 +46,7 @@ export interface CandidateTableRow {
   atMs: number | undefined;
   url?: string;
   relayProtocol?: string;
+  notReported?: readonly UnreportedField[];
   parts: PriorityParts;
   addressClass: AddressClassification;
   relatedClass?: AddressClassification;
@@ -47,6 +71,7 @@ export function candidateTableRow(input: CandidateRowInput): RowResult {
   };
   if (input.url) row.url = input.url;
   if (input.relayProtocol) row.relayProtocol = input.relayProtocol;
+  if (input.notReported && input.notReported.length > 0) row.notReported = input.notReported;
   if (parsed.relatedAddress !== undefined) row.relatedClass = classifyAddress(parsed.relatedAddress);
   return { ok: true, row };
 }
@@ -84,8 +109,8 @@ export function candidateCells(row: CandidateTableRow): string[] {
     String(row.parts.typePreference),
     String(row.parts.localPreference),
     String(row.parts.componentId),
-    row.relayProtocol ?? "—",
-    row.url ?? "—",
+    row.relayProtocol ?? (row.notReported?.includes("relayProtocol") ? NOT_REPORTED : "—"),
+    row.url ?? (row.notReported?.includes("url") ? NOT_REPORTED : "—"),
   ];
 }
 

@@ -7,6 +7,7 @@
 import { parseCandidate } from "../../shared/ice/candidate.ts";
 import { splitPriority } from "../../shared/ice/priority.ts";
 import { candidateLinkId } from "../../shared/sdp/candidate-link.ts";
+import { unreportedFields, type UnreportedField } from "../../components/candidates/rows.ts";
 
 export type CandidateType = "host" | "srflx" | "prflx" | "relay";
 export type Side = "local" | "remote";
@@ -29,6 +30,10 @@ export interface CandidateRow {
   tcpType?: string;
   /** The STUN or TURN URL that produced it (local srflx/relay candidates). */
   url?: string;
+  /** How this tab reaches the TURN server for a local relay candidate (udp, tcp, tls). */
+  relayProtocol?: string;
+  /** Server fields the browser's own stats left out (see withLocalStats). */
+  notReported?: UnreportedField[];
   /** Milliseconds from the start of gathering (local) or of the run (remote). */
   atMs?: number;
   /** Local candidates: whether it was sent to the other tab (false = dropped by an experiment). */
@@ -51,7 +56,7 @@ const TYPES = new Set<string>(["host", "srflx", "prflx", "relay"]);
 export function candidateRow(
   side: Side,
   raw: string,
-  extra: { url?: string | undefined; atMs?: number | undefined; sent?: boolean | undefined; source: CandidateRow["source"] },
+  extra: { url?: string | undefined; relayProtocol?: string | undefined; atMs?: number | undefined; sent?: boolean | undefined; source: CandidateRow["source"] },
 ): CandidateRow | undefined {
   let parsed;
   try {
@@ -81,9 +86,28 @@ export function candidateRow(
   if (parsed.relatedPort !== undefined && parsed.relatedPort !== null) row.relatedPort = parsed.relatedPort;
   if (parsed.tcpType !== undefined) row.tcpType = parsed.tcpType;
   if (extra.url !== undefined) row.url = extra.url;
+  if (extra.relayProtocol !== undefined) row.relayProtocol = extra.relayProtocol;
   if (extra.atMs !== undefined) row.atMs = extra.atMs;
   if (extra.sent !== undefined) row.sent = extra.sent;
   return row;
+}
+
+/**
+ * A local row after the browser's getStats() entry for its candidate was read: the server URL and
+ * relay protocol the event did not carry, and what even the stats leave out (Firefox reports no
+ * URL anywhere) marked so the table says so. The same row comes back when nothing changed.
+ */
+export function withLocalStats(row: CandidateRow, stats: { url?: string | undefined; relayProtocol?: string | undefined }): CandidateRow {
+  const url = row.url ?? stats.url;
+  const relayProtocol = row.relayProtocol ?? stats.relayProtocol;
+  const notReported = unreportedFields(row.type, { url, relayProtocol });
+  if (url === row.url && relayProtocol === row.relayProtocol && notReported.join() === (row.notReported ?? []).join()) return row;
+  const next: CandidateRow = { ...row };
+  if (url !== undefined) next.url = url;
+  if (relayProtocol !== undefined) next.relayProtocol = relayProtocol;
+  if (notReported.length > 0) next.notReported = notReported;
+  else delete next.notReported;
+  return next;
 }
 
 /** "192.0.2.1:5000" or "[2001:db8::1]:5000": an IPv6 address needs brackets before a port (RFC 3986 §3.2.2). */

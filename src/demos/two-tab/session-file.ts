@@ -53,6 +53,9 @@ const candidateSchema = z
     componentId: z.number(),
     tcpType: z.string().optional(),
     url: z.string().optional(),
+    relayProtocol: z.string().optional(),
+    /** Server fields the browser's own stats left out (Firefox: every URL). */
+    notReported: z.array(z.enum(["url", "relayProtocol"])).optional(),
     atMs: z.number().optional(),
     sent: z.boolean().optional(),
     source: z.enum(["trickle", "sdp", "stats"]),

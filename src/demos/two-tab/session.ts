@@ -8,7 +8,7 @@
 import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import { toRtcIceServer, type IceConfig } from "../../shared/ice-config.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, upsertRow, type CandidateRow } from "./candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, upsertRow, withLocalStats, type CandidateRow } from "./candidates.ts";
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
@@ -276,11 +276,11 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   function localCandidateFromStats(entry: StatsEntry): void {
     const address = typeof entry["address"] === "string" ? entry["address"] : undefined;
     const port = typeof entry["port"] === "number" ? entry["port"] : undefined;
+    if (address === undefined || port === undefined) return;
     const url = typeof entry["url"] === "string" ? entry["url"] : undefined;
-    if (address === undefined || port === undefined || url === undefined) return;
-    state.candidates = state.candidates.map((row) =>
-      row.side === "local" && row.url === undefined && row.address === address && row.port === port ? { ...row, url } : row,
-    );
+    const relayProtocol = typeof entry["relayProtocol"] === "string" ? entry["relayProtocol"] : undefined;
+    const rows = state.candidates.map((row) => (row.side === "local" && row.address === address && row.port === port ? withLocalStats(row, { url, relayProtocol }) : row));
+    if (rows.some((row, i) => row !== state.candidates[i])) state.candidates = rows;
   }
 
   function remoteCandidateFromStats(entry: StatsEntry): void {
@@ -553,8 +553,11 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const sentAt = localNow();
       const waiting = current.peerId === undefined;
       const relayed = !drop && !waiting && state.experiments.trickle && socket ? signaling.sendCandidate(socket, { candidate: candidateMessage(candidate) }) : undefined;
-      const url = (candidate as RTCIceCandidate & { url?: string }).url ?? (event as RTCPeerConnectionIceEvent & { url?: string | null }).url ?? undefined;
-      const row = candidateRow("local", candidate.candidate, { url: url ?? undefined, atMs, sent: !drop, source: waiting ? "sdp" : "trickle" });
+      // RTCIceCandidate.url and .relayProtocol are newer additions (Chromium has them, Firefox does not);
+      // event.url is Chromium's older spelling. getStats() fills in what they leave out.
+      const extra = candidate as RTCIceCandidate & { url?: string | null; relayProtocol?: string | null };
+      const url = extra.url || (event as RTCPeerConnectionIceEvent & { url?: string | null }).url || undefined;
+      const row = candidateRow("local", candidate.candidate, { url, relayProtocol: extra.relayProtocol ?? undefined, atMs, sent: !drop, source: waiting ? "sdp" : "trickle" });
       if (row) state.candidates = upsertRow(state.candidates, row);
       const where = row ? `${row.protocol} ${hostPort(row.address, row.port)}` : "";
       if (drop) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateCells, candidateTableRow, CANDIDATE_COLUMNS } from "../../../src/components/candidates/rows.ts";
+import { candidateCells, candidateTableRow, CANDIDATE_COLUMNS, NOT_REPORTED } from "../../../src/components/candidates/rows.ts";
 import { exportSession } from "../../../src/demos/inspect/export.ts";
 import { addressNotes, reveals, whatItMeans } from "../../../src/demos/inspect/explain.ts";
 import { addCandidate, addError, countByType, enrichFromStats, initialState, policyFromSearch, setGatheringState } from "../../../src/demos/inspect/session.ts";
@@ -65,6 +65,43 @@ describe("session reducers", () => {
     s = addCandidate(s, { raw: RELAY, atMs: 1 });
     s = enrichFromStats(s, [{ address: "198.51.100.5", port: 50123, url: TURN, relayProtocol: "udp" }]);
     expect(s.rows[0]).toMatchObject({ url: TURN, relayProtocol: "udp" });
+  });
+
+  it("says what Firefox does not report once its stats are read: every server URL; the relay protocol comes from the stats", () => {
+    // Firefox's candidates carry no url or relayProtocol, and its local-candidate stats no url.
+    let s = initialState("all");
+    s = addCandidate(s, { raw: fixture("firefox", "host-ipv4-udp"), atMs: 1 });
+    s = addCandidate(s, { raw: fixture("firefox", "srflx"), atMs: 2 });
+    s = addCandidate(s, { raw: fixture("firefox", "relay-udp"), atMs: 3 });
+    const cells = (i: number): string[] => {
+      const row = s.rows[i];
+      if (!row) throw new Error(`row ${i} missing`);
+      return candidateCells(row).slice(-2);
+    };
+    // While gathering nothing is known either way: a dash, as for a host candidate.
+    expect(cells(2)).toEqual(["—", "—"]);
+    s = enrichFromStats(s, [
+      { address: "192.168.1.23", port: 56789 },
+      { address: "203.0.113.7", port: 56789 },
+      { address: "198.51.100.5", port: 51000, relayProtocol: "tcp" },
+    ]);
+    expect(cells(0)).toEqual(["—", "—"]);
+    expect(cells(1)).toEqual(["—", NOT_REPORTED]);
+    expect(cells(2)).toEqual(["tcp", NOT_REPORTED]);
+    // A candidate the stats do not list at all (gathering timed out, say) is not blamed on the browser.
+    let t = addCandidate(initialState("all"), { raw: fixture("firefox", "relay-udp"), atMs: 3 });
+    t = enrichFromStats(t, []);
+    expect(t.rows[0]?.notReported).toBeUndefined();
+  });
+
+  it("reads an error as non-fatal once a candidate of that server's kind arrived, when the browser names no server (Firefox)", () => {
+    let s = initialState("all");
+    s = addError(s, { atMs: 1, errorCode: 701, errorText: "", url: "turn:198.51.100.5:3478", address: "fd00::2", port: 5000 });
+    expect(s.errors[0]?.reading.impact).toBe("fatal-for-server");
+    s = addCandidate(s, { raw: fixture("firefox", "srflx"), atMs: 2 });
+    expect(s.errors[0]?.reading.impact).toBe("fatal-for-server");
+    s = addCandidate(s, { raw: fixture("firefox", "relay-udp"), atMs: 3 });
+    expect(s.errors[0]?.reading.impact).toBe("non-fatal");
   });
 
   it("reads the policy from the query", () => {

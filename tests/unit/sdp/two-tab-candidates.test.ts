@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, stoppedGatheringNote, upsertRow } from "../../../src/demos/two-tab/candidates.ts";
+import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, stoppedGatheringNote, upsertRow, withLocalStats } from "../../../src/demos/two-tab/candidates.ts";
 
 const HOST = "candidate:1467250027 1 udp 2122260223 192.0.2.10 46243 typ host generation 0";
 const SRFLX = "candidate:842163049 1 udp 1686052607 203.0.113.7 61234 typ srflx raddr 192.0.2.10 rport 46243";
@@ -98,5 +98,30 @@ describe("stoppedGatheringNote", () => {
     expect(stoppedGatheringNote({ iceServerUrls: servers, localTypes: ["host", "relay"], iceStateWhenGatheringEnded: "connected" })).toBeUndefined();
     expect(stoppedGatheringNote({ iceServerUrls: ["stun:127.0.0.1:3478"], localTypes: ["host"], iceStateWhenGatheringEnded: "connected" })).toBeUndefined();
     expect(stoppedGatheringNote({ iceServerUrls: [], localTypes: ["host"], iceStateWhenGatheringEnded: "connected" })).toBeUndefined();
+  });
+});
+
+describe("local rows completed from getStats()", () => {
+  const FIREFOX_RELAY = "candidate:4 1 UDP 8265727 198.51.100.5 51000 typ relay raddr 198.51.100.5 rport 51000";
+
+  it("takes the relay protocol from the stats, and marks the server URL Firefox never reports", () => {
+    const row = candidateRow("local", FIREFOX_RELAY, { source: "trickle", sent: true });
+    if (!row) throw new Error("row");
+    const done = withLocalStats(row, { relayProtocol: "tcp" });
+    expect(done).toMatchObject({ relayProtocol: "tcp", notReported: ["url"] });
+    expect(done.url).toBeUndefined();
+    // Polled again a second later: the same row, so the table is not redrawn for nothing.
+    expect(withLocalStats(done, { relayProtocol: "tcp" })).toBe(done);
+  });
+
+  it("keeps what the event said (Chromium: the URL) and needs nothing marked", () => {
+    const row = candidateRow("local", RELAY, { source: "trickle", url: "turn:127.0.0.1:3478?transport=udp" });
+    if (!row) throw new Error("row");
+    const done = withLocalStats(row, { url: "turn:127.0.0.1:3478?transport=udp", relayProtocol: "udp" });
+    expect(done).toMatchObject({ url: "turn:127.0.0.1:3478?transport=udp", relayProtocol: "udp" });
+    expect(done.notReported).toBeUndefined();
+    const host = candidateRow("local", HOST, { source: "trickle" });
+    if (!host) throw new Error("row");
+    expect(withLocalStats(host, {})).toBe(host);
   });
 });

@@ -32,6 +32,25 @@ describe("the session file schema and exportSession agree", () => {
   });
 });
 
+describe("a session recorded in Firefox", () => {
+  it("keeps the counters Firefox does not report absent, and the fields it does not report marked", () => {
+    const [pair] = SESSION.pairs;
+    const [host, srflx, ...rest] = SESSION.candidates;
+    if (!pair || !host || !srflx) throw new Error("the fixture has a pair and two local candidates");
+    const firefoxPair = { ...pair };
+    delete firefoxPair.requestsSent;
+    delete firefoxPair.requestsReceived;
+    delete firefoxPair.responsesSent;
+    const firefoxSrflx = { ...srflx };
+    delete firefoxSrflx.url;
+    const json = exportSession({ ...SESSION, pairs: [firefoxPair], candidates: [host, { ...firefoxSrflx, notReported: ["url"] }, ...rest] }, { maskAddresses: false, exportedAt: EXPORTED_AT });
+    const file = session(readSessionFile(json));
+    expect(file.pairs[0]?.requestsSent).toBeUndefined();
+    expect(file.pairs[0]?.responsesReceived).toBe(pair.responsesReceived);
+    expect(file.candidates[1]?.notReported).toEqual(["url"]);
+  });
+});
+
 describe("readSessionFile", () => {
   it("reads a masked export whose timeline text grew past the channel's limit by masking", () => {
     // Short addresses masked from the tenth on become a character longer (1.2.3.4 -> x.x.x.10):

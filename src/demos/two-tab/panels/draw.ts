@@ -85,7 +85,7 @@ export function drawCandidates(root: ParentNode, candidates: readonly SavedCandi
   for (const side of ["local", "remote"] as const) {
     const rows: { saved: SavedCandidate; table: CandidateTableRow }[] = [];
     for (const saved of candidates.filter((c) => c.side === side)) {
-      const result = candidateTableRow({ raw: saved.raw, url: saved.url, atMs: saved.atMs });
+      const result = candidateTableRow({ raw: saved.raw, url: saved.url, relayProtocol: saved.relayProtocol, notReported: saved.notReported, atMs: saved.atMs });
       if (result.ok) rows.push({ saved, table: result.row });
     }
     renderCandidateRows(part(root, `${side}-candidates`), rows.map((r) => r.table), side, emptyText, CANDIDATE_COLUMNS.length + CANDIDATE_EXTRA_COLUMNS.length, (_row, i) => {
