@@ -94,7 +94,13 @@ export function reveals(row: CandidateTableRow): string {
     case "prflx":
       return `An address of yours learnt from a connectivity check: ${p.address}.`;
     case "relay":
-      return `Only the TURN server's address ${p.address}${p.relatedAddress ? `; but its related address ${p.relatedAddress} is your public address as the TURN server saw it (browsers include it)` : ""}.`;
+      // Chromium puts the address the TURN server saw (XOR-MAPPED-ADDRESS) in raddr; Firefox repeats
+      // the relayed address there, and a hidden one reads 0.0.0.0: neither gives anything away.
+      if (p.relatedAddress === undefined || p.relatedAddress === "0.0.0.0" || p.relatedAddress === "::") return `Only the TURN server's address ${p.address}.`;
+      if (p.relatedAddress === p.address && p.relatedPort === p.port) {
+        return `Only the TURN server's address ${p.address}: its related address repeats the relayed address, so your browser does not reveal the public address the TURN server saw (Firefox does this; Chromium puts that address there).`;
+      }
+      return `Only the TURN server's address ${p.address}; but its related address ${p.relatedAddress} is your public address as the TURN server saw it (browsers include it).`;
     default:
       return `Address ${p.address}.`;
   }

@@ -10,7 +10,9 @@
  * UDPPort::OnStunBindingRequestSucceeded, HasStunCandidateWithAddress) or that equals the socket's
  * own address. So "two servers answered but only one srflx" means "both saw the same mapping",
  * and "servers answered but no srflx at all" means "they saw the host address: no NAT". A server
- * that did not answer raises icecandidateerror (701).
+ * that did not answer raises icecandidateerror (701). Firefox (nICEr) does the same: one socket
+ * per interface, a redundant srflx pruned (tests/e2e/nat/inspect-nat-firefox.test.ts), but it
+ * names no STUN server on a candidate, so there the mappings are told apart by their base alone.
  */
 import { classifyAddress, isLoopback } from "../net/address-class.ts";
 
@@ -151,6 +153,9 @@ export function mappingVerdict(input: MappingInput): MappingVerdict {
   const udp = input.srflx.filter((s) => (s.protocol ?? "udp").toLowerCase() === "udp");
   for (const s of udp) {
     evidence.push(`server-reflexive ${endpoint(s.address, s.port)} from base ${s.relatedAddress === undefined ? "(not given)" : endpoint(s.relatedAddress, s.relatedPort)}${s.url ? ` via ${s.url}` : ""}`);
+  }
+  if (udp.length > 0 && udp.every((s) => s.url === undefined)) {
+    evidence.push("The browser does not say which STUN server produced each server-reflexive candidate (Firefox reports no server URL), so the mappings are compared by the local socket they came from.");
   }
   const udpHosts = input.host.filter((h) => (h.protocol ?? "udp").toLowerCase() === "udp");
 

@@ -33,6 +33,24 @@ describe("mappingVerdict", () => {
     expect(v.summary).toContain("203.0.113.21:40000");
   });
 
+  it("says when the browser names no STUN server on its srflx candidates (Firefox), and judges by the base", () => {
+    const firefox = mappingVerdict({
+      servers: servers(),
+      srflx: [
+        { address: "203.0.113.21", port: 51001, relatedAddress: "10.0.1.2", relatedPort: 40000 },
+        { address: "203.0.113.21", port: 62002, relatedAddress: "10.0.1.2", relatedPort: 40000 },
+      ],
+      host,
+      complete: true,
+    });
+    expect(firefox.verdict).toBe("address-or-port-dependent");
+    expect(firefox.evidence).toContain(
+      "The browser does not say which STUN server produced each server-reflexive candidate (Firefox reports no server URL), so the mappings are compared by the local socket they came from.",
+    );
+    const chromium = mappingVerdict({ servers: servers(), srflx: [{ address: "203.0.113.21", port: 40000, relatedAddress: "10.0.1.2", relatedPort: 40000, url: A }], host, complete: true });
+    expect(chromium.evidence.join(" ")).not.toMatch(/does not say which STUN server/u);
+  });
+
   it("the same mapping reported by two servers on two addresses → high confidence", () => {
     const v = mappingVerdict({
       servers: [{ url: "stun:203.0.113.10:3478", failed: false }, { url: "stun:203.0.113.11:3478", failed: false }],

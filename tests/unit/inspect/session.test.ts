@@ -156,6 +156,18 @@ describe("what it means for you", () => {
     expect(reveals(host)).toMatch(/own address 192\.168\.1\.23 \(private, RFC 1918\)/u);
     expect(reveals(srflx)).toMatch(/public address 203\.0\.113\.7.*related address 192\.168\.1\.23/u);
     expect(reveals(relay)).toMatch(/TURN server's address 198\.51\.100\.5/u);
+    expect(reveals(relay)).toMatch(/related address 203\.0\.113\.7 is your public address/u);
+  });
+
+  it("does not call Firefox's related address of a relay candidate your public address: it repeats the relayed one", () => {
+    const relay = addCandidate(initialState("all"), { raw: fixture("firefox", "relay-udp"), atMs: 1 }).rows[0];
+    if (!relay) throw new Error("row missing");
+    expect(reveals(relay)).toBe(
+      "Only the TURN server's address 198.51.100.5: its related address repeats the relayed address, so your browser does not reveal the public address the TURN server saw (Firefox does this; Chromium puts that address there).",
+    );
+    const hidden = addCandidate(initialState("all"), { raw: "candidate:4 1 udp 92217343 198.51.100.5 51000 typ relay raddr 0.0.0.0 rport 0", atMs: 1 }).rows[0];
+    if (!hidden) throw new Error("row missing");
+    expect(reveals(hidden)).toBe("Only the TURN server's address 198.51.100.5.");
   });
 });
 
