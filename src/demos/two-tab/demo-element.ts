@@ -5,6 +5,7 @@
  */
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
 import { el, part } from "../../lib/dom.ts";
+import { whenIdle } from "../../lib/idle.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
 import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
@@ -63,7 +64,9 @@ export class TwoTabDemoElement extends HTMLElement {
     });
     part(this, "copy-link").addEventListener("click", () => {
       const link = session.state.link;
-      if (link) void navigator.clipboard.writeText(link).then(() => this.announce("Link copied"), () => this.announce("Copy failed: select the link and copy it"));
+      // navigator.clipboard exists only on secure pages (not on http://<laptop address> from a phone).
+      const copied = navigator.clipboard as Clipboard | undefined;
+      if (link) void (copied?.writeText(link) ?? Promise.reject(new Error("no clipboard"))).then(() => this.announce("Link copied"), () => this.announce("Copy failed: select the link and copy it"));
     });
     part(this, "media").addEventListener("click", () => void session.toggleMedia());
     part(this, "ice-restart").addEventListener("click", () => session.restartIce());
@@ -167,7 +170,7 @@ export class TwoTabDemoElement extends HTMLElement {
       qr.querySelector("svg")?.setAttribute("role", "img");
       qr.querySelector("svg")?.setAttribute("aria-label", "QR code of the room link, for a phone's camera");
     });
-    requestIdleCallback(draw, { timeout: 3000 });
+    whenIdle(draw, 3000);
   }
 
   private drawChat(state: DemoState): void {
@@ -235,7 +238,7 @@ export class TwoTabDemoElement extends HTMLElement {
         return;
       }
       this.diagramPending = false;
-      requestIdleCallback(() => void this.drawDiagram(force), { timeout: 2000 });
+      whenIdle(() => void this.drawDiagram(force), 2000);
     }, DIAGRAM_DEBOUNCE_MS);
   }
 

@@ -17,6 +17,7 @@ import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
 import { STATS_INTERVAL_MS, StatsRecorder, type StatsHistory, type StatsMarkKind } from "./stats-history.ts";
+import { whenIdle } from "../../lib/idle.ts";
 import * as signaling from "./signaling-client.ts";
 
 export type { Experiments } from "./experiments.ts";
@@ -868,9 +869,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         // the page still lays itself out made every step wait for this tab's main thread.
         const warmedUp = warmUpWebRtc();
         const go = (): void => void doJoin(room);
-        const whenIdle = (): void => void warmedUp.then(() => requestIdleCallback(go, { timeout: 300 }));
-        if (document.readyState === "complete") whenIdle();
-        else window.addEventListener("load", whenIdle, { once: true });
+        const joinWhenIdle = (): void => void warmedUp.then(() => whenIdle(go, 300));
+        if (document.readyState === "complete") joinWhenIdle();
+        else window.addEventListener("load", joinWhenIdle, { once: true });
       });
       socket.on("connect_error", (error) => {
         state.signalingConnected = false;
