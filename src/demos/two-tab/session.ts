@@ -584,7 +584,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const e = event as RTCPeerConnectionIceErrorEvent;
       // 701 is routinely reported for servers that cannot be reached on one interface or address
       // family; gathering goes on with the other servers and interfaces.
-      record("error", `candidate error ${e.errorCode} from ${e.url}: ${e.errorText}${e.errorCode === 701 ? " (usually harmless)" : ""}`);
+      // Firefox gives no errorText: say so rather than end the line on a colon.
+      record("error", `candidate error ${e.errorCode} from ${e.url}: ${e.errorText || "no reason given by the browser"}${e.errorCode === 701 ? " (usually harmless)" : ""}`);
     });
 
     const onState = (name: "signalingState" | "iceGatheringState" | "iceConnectionState" | "connectionState"): void => {
