@@ -16,7 +16,7 @@ import { GATHER_TIMEOUT_MS, gatherSession } from "./gather-session.ts";
 import { toRtcIceServer } from "../../shared/ice-config.ts";
 import { mappingCheck } from "./mapping-check.ts";
 import { renderMappingVerdict } from "./mapping-view.ts";
-import { parseIceUrl, serverVerdict } from "./server-test.ts";
+import { parseIceUrl, refusedVerdict, serverVerdict, type IceUrl, type ServerVerdict } from "./server-test.ts";
 import { countByType, countsText, initialState, policyFromSearch, type InspectState } from "./session.ts";
 import { CredentialInputError, deriveTurnCredentials } from "./turn-rest.ts";
 
@@ -210,7 +210,15 @@ class InspectConnectionElement extends HTMLElement {
     const submit = form.querySelector("button[type=submit]");
     submit?.setAttribute("disabled", "");
     part(this, "tester-progress").textContent = `Testing ${url.url}…`;
-    const run = gather({ iceServers: [server], policy, clock: () => performance.now(), timeoutMs: TESTER_TIMEOUT_MS });
+    let run;
+    try {
+      run = gather({ iceServers: [server], policy, clock: () => performance.now(), timeoutMs: TESTER_TIMEOUT_MS });
+    } catch (error) {
+      // The RTCPeerConnection constructor refused the server (Firefox: a blocked port).
+      submit?.removeAttribute("disabled");
+      this.showVerdict(url, policy, refusedVerdict(url, error instanceof Error ? error.message : String(error)));
+      return;
+    }
     this.runs.push(run);
     const result = await run.done;
     run.close();
@@ -219,6 +227,10 @@ class InspectConnectionElement extends HTMLElement {
     const fromServer = result.candidates.map((c) => c.raw).filter((raw) => !/ typ host( |$)/u.test(raw));
     const verdict = serverVerdict({ url, policy, candidates: fromServer, errors: result.errors, timedOut: result.timedOut, elapsedMs: result.elapsedMs });
     if (credentialNote) verdict.evidence.push(credentialNote);
+    this.showVerdict(url, policy, verdict);
+  }
+
+  private showVerdict(url: IceUrl, policy: "all" | "relay", verdict: ServerVerdict): void {
     part(this, "tester-progress").textContent = `${url.url}: ${verdict.label}`;
     part(this, "tester-results").prepend(
       el(

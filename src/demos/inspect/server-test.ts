@@ -120,3 +120,16 @@ export function serverVerdict(o: ServerTestObservation): ServerVerdict {
   evidence.push("Gathering finished without an error but without a server-reflexive candidate: the server saw the same address your browser uses (no NAT), and the browser drops such duplicates.");
   return done("reachable");
 }
+
+/**
+ * The browser would not even make a connection with this server: the RTCPeerConnection
+ * constructor threw. Firefox refuses ICE servers on the ports it blocks for the web (9, 25, 110
+ * and others: its network.security.ports.banned list), where Chromium tries them.
+ */
+export function refusedVerdict(url: IceUrl, message: string): ServerVerdict {
+  const evidence = [`Your browser refused to use ${url.url} before sending anything: “${message}”.`];
+  if (/\bport\b/iu.test(message)) {
+    evidence.push(`Firefox does not let pages use some ports, ${url.port} among them (like 25 or 110), for ICE servers as for any web request. A STUN/TURN server usually listens on 3478, or 5349 for stuns: and turns:.`);
+  }
+  return { verdict: "error", label: VERDICT_LABEL.error, evidence };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIceUrl, serverVerdict, type IceUrl, type ServerTestObservation } from "../../../src/demos/inspect/server-test.ts";
+import { parseIceUrl, refusedVerdict, serverVerdict, type IceUrl, type ServerTestObservation } from "../../../src/demos/inspect/server-test.ts";
 
 function url(text: string): IceUrl {
   const r = parseIceUrl(text);
@@ -46,6 +46,16 @@ const base = (over: Partial<ServerTestObservation>): ServerTestObservation => ({
 });
 
 describe("serverVerdict", () => {
+  it("a server the browser refuses outright (Firefox: a blocked port) is an error that says why", () => {
+    const url = parseIceUrl("turn:203.0.113.10:9?transport=udp");
+    if (!url.ok) throw new Error(url.error);
+    const v = refusedVerdict(url.value, "PeerConnectionImpl.setConfiguration: 'turn:203.0.113.10:9?transport=udp' uses a port that is blocked");
+    expect(v).toMatchObject({ verdict: "error", label: "error" });
+    expect(v.evidence[0]).toBe("Your browser refused to use turn:203.0.113.10:9?transport=udp before sending anything: “PeerConnectionImpl.setConfiguration: 'turn:203.0.113.10:9?transport=udp' uses a port that is blocked”.");
+    expect(v.evidence[1]).toMatch(/^Firefox does not let pages use some ports, 9 among them/u);
+    expect(refusedVerdict(url.value, "Something else went wrong").evidence).toHaveLength(1);
+  });
+
   it("a relay candidate means reachable, with the relayed address as evidence", () => {
     const v = serverVerdict(base({ candidates: ["candidate:1 1 udp 41885439 203.0.113.10 50000 typ relay raddr 198.51.100.7 rport 40000"] }));
     expect(v.verdict).toBe("reachable");
