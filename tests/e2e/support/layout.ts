@@ -16,31 +16,37 @@ export interface Overflow {
 }
 
 export async function checkOverflow(page: Page): Promise<Overflow> {
-  return page.evaluate(() => {
-    const root = document.documentElement;
-    const width = root.clientWidth;
-    const describe = (el: Element): string =>
-      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${[...el.classList].map((c) => `.${c}`).join("")}${el.getAttribute("data-testid") ? `[data-testid=${el.getAttribute("data-testid") ?? ""}]` : ""}`;
-    const culprits: string[] = [];
-    const unreachableScrollers: string[] = [];
-    const focusable = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])";
-    const excess = Math.max(0, root.scrollWidth - width);
-    const clipped = (el: Element): boolean => {
-      for (let up = el.parentElement; up && up !== root; up = up.parentElement) if (getComputedStyle(up).overflowX !== "visible") return true;
-      return false;
-    };
-    for (const el of document.querySelectorAll("body *")) {
-      const box = el.getBoundingClientRect();
-      const parent = el.parentElement?.getBoundingClientRect();
-      if (excess > 0 && box.width > 0 && box.right > width + 1 && !(parent && parent.right > width + 1) && !clipped(el)) culprits.push(describe(el));
-      const style = getComputedStyle(el);
-      const scrolls = (style.overflowX === "auto" || style.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1 && box.width > 0;
-      if (scrolls && !el.matches(focusable) && !el.querySelector(focusable)) unreachableScrollers.push(describe(el));
-    }
-    // Starlight keeps its closed mobile menu and table of contents off-screen on purpose.
-    const offscreenByDesign = /right-sidebar|sidebar-pane|mobile-toc/u;
-    return { excess, culprits: culprits.filter((c) => !offscreenByDesign.test(c)), unreachableScrollers };
-  });
+  return page.evaluate(measureOverflow);
+}
+
+/**
+ * checkOverflow's measurement, run in the page; self-contained, so a page driven by another
+ * library (puppeteer, for Firefox) can run it too: `page.evaluate(measureOverflow)`.
+ */
+export function measureOverflow(): Overflow {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const describe = (el: Element): string =>
+    `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${[...el.classList].map((c) => `.${c}`).join("")}${el.getAttribute("data-testid") ? `[data-testid=${el.getAttribute("data-testid") ?? ""}]` : ""}`;
+  const culprits: string[] = [];
+  const unreachableScrollers: string[] = [];
+  const focusable = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+  const excess = Math.max(0, root.scrollWidth - width);
+  const clipped = (el: Element): boolean => {
+    for (let up = el.parentElement; up && up !== root; up = up.parentElement) if (getComputedStyle(up).overflowX !== "visible") return true;
+    return false;
+  };
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    const parent = el.parentElement?.getBoundingClientRect();
+    if (excess > 0 && box.width > 0 && box.right > width + 1 && !(parent && parent.right > width + 1) && !clipped(el)) culprits.push(describe(el));
+    const style = getComputedStyle(el);
+    const scrolls = (style.overflowX === "auto" || style.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1 && box.width > 0;
+    if (scrolls && !el.matches(focusable) && !el.querySelector(focusable)) unreachableScrollers.push(describe(el));
+  }
+  // Starlight keeps its closed mobile menu and table of contents off-screen on purpose.
+  const offscreenByDesign = /right-sidebar|sidebar-pane|mobile-toc/u;
+  return { excess, culprits: culprits.filter((c) => !offscreenByDesign.test(c)), unreachableScrollers };
 }
 
 /**

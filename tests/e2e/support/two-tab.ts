@@ -59,3 +59,45 @@ export class DemoTabs {
     for (const context of this.contexts.splice(0)) await context.close().catch(() => undefined);
   }
 }
+
+/** What a demo tab shows, read in the page (see readDemo). */
+export interface DemoView {
+  connection: string;
+  localSdp: string;
+  remoteSdp: string;
+  candidates: { side: string; type: string; relayProtocol: string; url: string }[];
+  selected: { local: string | null; remote: string | null; text: string };
+  /** The pairs table's rows (not its "No pairs yet." placeholder). */
+  pairs: { current: boolean; cells: string[] }[];
+  /** The note on counters the browser does not report, or null while it is hidden. */
+  statsGaps: string | null;
+  chat: string;
+  /** All the demo's text, to check that nothing reads "undefined" or "NaN". */
+  text: string;
+}
+
+/**
+ * Reads a demo tab, run in the page and self-contained, so it works from Playwright (Chromium)
+ * and from puppeteer (Firefox) alike: `page.evaluate(readDemo)`.
+ */
+export function readDemo(): DemoView {
+  const byTestId = (id: string): HTMLElement | null => document.querySelector(`[data-testid="${id}"]`);
+  const selected = byTestId("selected-pair");
+  const gaps = byTestId("stats-gaps");
+  return {
+    connection: byTestId("connection-state")?.textContent ?? "",
+    localSdp: byTestId("local-sdp")?.textContent ?? "",
+    remoteSdp: byTestId("remote-sdp")?.textContent ?? "",
+    candidates: [...document.querySelectorAll("[data-candidate-type]")].map((tr) => ({
+      side: tr.getAttribute("data-side") ?? "",
+      type: tr.getAttribute("data-candidate-type") ?? "",
+      relayProtocol: tr.children[12]?.textContent ?? "",
+      url: tr.children[13]?.textContent ?? "",
+    })),
+    selected: { local: selected?.getAttribute("data-local-type") ?? null, remote: selected?.getAttribute("data-remote-type") ?? null, text: selected?.textContent ?? "" },
+    pairs: [...document.querySelectorAll('[data-part="pairs"] tr[data-key]')].map((tr) => ({ current: tr.getAttribute("aria-current") === "true", cells: [...tr.children].map((td) => td.textContent ?? "") })),
+    statsGaps: gaps && !gaps.hidden ? (gaps.textContent ?? "") : null,
+    chat: byTestId("chat-log")?.textContent ?? "",
+    text: document.querySelector("two-tab-demo")?.textContent ?? "",
+  };
+}
