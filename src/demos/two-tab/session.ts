@@ -7,6 +7,7 @@
  */
 import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import { toRtcIceServer, type IceConfig } from "../../shared/ice-config.ts";
+import { candidateErrorText } from "../../shared/ice/candidate-error.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
 import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, iceUfrag, upsertRow, withLocalStats, type CandidateRow } from "./candidates.ts";
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
@@ -584,8 +585,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const e = event as RTCPeerConnectionIceErrorEvent;
       // 701 is routinely reported for servers that cannot be reached on one interface or address
       // family; gathering goes on with the other servers and interfaces.
-      // Firefox gives no errorText: say so rather than end the line on a colon.
-      record("error", `candidate error ${e.errorCode} from ${e.url}: ${e.errorText || "no reason given by the browser"}${e.errorCode === 701 ? " (usually harmless)" : ""}`);
+      record("error", `candidate error ${e.errorCode} from ${e.url}: ${candidateErrorText(e)}${e.errorCode === 701 ? " (usually harmless)" : ""}`);
     });
 
     const onState = (name: "signalingState" | "iceGatheringState" | "iceConnectionState" | "connectionState"): void => {

@@ -86,3 +86,12 @@ export function readCandidateError(input: CandidateErrorInput, context: { gather
 
 /** All codes with a specific reading (for the lesson table and the tests). */
 export const EXPLAINED_CANDIDATE_ERROR_CODES: readonly number[] = Object.keys(KNOWN).map(Number);
+
+/**
+ * What an icecandidateerror says, for a log line: the browser's own text, or where it gives none
+ * (Firefox leaves errorText empty) the code's name, so the line never ends on nothing.
+ */
+export function candidateErrorText(input: Pick<CandidateErrorInput, "errorCode" | "errorText">): string {
+  if (input.errorText) return input.errorText;
+  return `${readCandidateError(input, { gatheredFromServer: false }).title} (the browser gave no text)`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXPLAINED_CANDIDATE_ERROR_CODES, readCandidateError } from "../../../src/shared/ice/candidate-error.ts";
+import { candidateErrorText, EXPLAINED_CANDIDATE_ERROR_CODES, readCandidateError } from "../../../src/shared/ice/candidate-error.ts";
 
 describe("readCandidateError", () => {
   it("explains the codes users meet most", () => {
@@ -34,5 +34,13 @@ describe("readCandidateError", () => {
   ])("falls back to the class of code %d", (code, title) => {
     const r = readCandidateError({ errorCode: code }, { gatheredFromServer: false });
     expect(r.title).toBe(title);
+  });
+});
+
+describe("candidateErrorText", () => {
+  it("is the browser's text, or the code's name where the browser gives none (Firefox)", () => {
+    expect(candidateErrorText({ errorCode: 486, errorText: "TURN allocate error." })).toBe("TURN allocate error.");
+    expect(candidateErrorText({ errorCode: 486, errorText: "" })).toBe("Allocation Quota Reached (the browser gave no text)");
+    expect(candidateErrorText({ errorCode: 999 })).toBe("Unknown code (the browser gave no text)");
   });
 });
