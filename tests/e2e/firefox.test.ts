@@ -85,6 +85,9 @@ function expectSessionShown(view: DemoView, tab: string): void {
     expect(sdp, tab).toContain("v=0");
     expect(sdp, tab).toContain("a=candidate:");
   }
+  // Annotated line by line, not just printed.
+  expect(view.annotated.local, tab).toBeGreaterThan(5);
+  expect(view.annotated.remote, tab).toBeGreaterThan(5);
   expect(view.candidates.filter((c) => c.side === "local").length, tab).toBeGreaterThan(0);
   expect(view.candidates.filter((c) => c.side === "remote").length, tab).toBeGreaterThan(0);
   for (const c of view.candidates) expect(TYPES, `${tab}: ${JSON.stringify(c)}`).toContain(c.type);

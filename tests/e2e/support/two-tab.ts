@@ -65,6 +65,8 @@ export interface DemoView {
   connection: string;
   localSdp: string;
   remoteSdp: string;
+  /** SDP lines drawn with an explanation, in each description. */
+  annotated: { local: number; remote: number };
   candidates: { side: string; type: string; relayProtocol: string; url: string }[];
   selected: { local: string | null; remote: string | null; text: string };
   /** The pairs table's rows (not its "No pairs yet." placeholder). */
@@ -88,6 +90,10 @@ export function readDemo(): DemoView {
     connection: byTestId("connection-state")?.textContent ?? "",
     localSdp: byTestId("local-sdp")?.textContent ?? "",
     remoteSdp: byTestId("remote-sdp")?.textContent ?? "",
+    annotated: {
+      local: [...document.querySelectorAll('[data-testid="local-sdp"] details.sdp-line p')].filter((p) => (p.textContent ?? "").trim() !== "").length,
+      remote: [...document.querySelectorAll('[data-testid="remote-sdp"] details.sdp-line p')].filter((p) => (p.textContent ?? "").trim() !== "").length,
+    },
     candidates: [...document.querySelectorAll("[data-candidate-type]")].map((tr) => ({
       side: tr.getAttribute("data-side") ?? "",
       type: tr.getAttribute("data-candidate-type") ?? "",
