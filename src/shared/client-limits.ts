@@ -7,7 +7,7 @@
  *   retry a connection refused this way).
  * The message is written for the reader: the page shows it as it is.
  */
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 export const LIMIT_CODES = ["too-many-requests", "too-many-connections", "too-many-new-connections"] as const;
 export type LimitCode = (typeof LIMIT_CODES)[number];

@@ -15,7 +15,7 @@
  * from other counters, so the sample after any of those has no rate: a gap in the line, never a
  * negative value or a spike made of two pairs' totals.
  */
-import { z } from "zod";
+import { z } from "../../shared/zod.ts";
 import { localUfrag, readPairs, selectedPairUfrag, type StatsEntry } from "./pairs.ts";
 
 /** How often the demo polls getStats() (session.ts), and so the spacing of samples. */
