@@ -8,8 +8,14 @@ const port = z.number().int().min(0).max(65535);
 const positiveSeconds = z.number().int().min(1).max(86_400);
 
 export const TurnQuotasSchema = z.object({
-  /** Live allocations one user (the part after ":" in the username) may hold; more get 486. */
-  allocationsPerUser: z.number().int().min(1).default(10),
+  /**
+   * Live allocations one user (the part after ":" in the username: one page's credentials) may
+   * hold; more get 486. A connection takes one per TURN URL for each local address that can reach
+   * it (4 for a laptop with two IPv4 interfaces and UDP + TCP URLs), and an ICE restart gathers a
+   * new set while the old one is still held (Firefox kept 4 more per restart), so a reader who
+   * restarts ICE a few times needs room. Closing a connection frees its allocations.
+   */
+  allocationsPerUser: z.number().int().min(1).default(24),
   /**
    * Live allocations from one client address (an IPv4 address, or an IPv6 /64), more get 486.
    * Credentials are free to any page, so the per-user quota alone does not stop one host from

@@ -301,4 +301,15 @@ describe("TURN refusals", () => {
     }
     expect(results).toEqual([undefined, undefined, 486, undefined, 508]);
   });
+
+  it("by default one page's credentials hold 24 allocations: room for several ICE restarts, each of which takes a new set", async () => {
+    const h = await setup();
+    const { username, credential } = creds(h, "one-page");
+    const results: (number | undefined)[] = [];
+    for (let i = 0; i < 25; i++) {
+      const c = await client(h);
+      results.push(errorCodeOf(await c.login(username, credential, StunMethod.allocate, udp)));
+    }
+    expect(results).toEqual([...Array.from({ length: 24 }, () => undefined), 486]);
+  });
 });
