@@ -190,10 +190,12 @@ describe("saved session viewer", () => {
     expect({ local: selected[0]?.seenLocalType, remote: selected[0]?.seenRemoteType }).toEqual({ local: await box.getAttribute("data-local-type"), remote: await box.getAttribute("data-remote-type") });
 
     // Masking keeps each address's family in its placeholder: the same predictions, cell for cell.
+    // (Only the predictions: the masked file was saved a moment later, and the live stats, so what
+    // was seen and which pair was selected, may have moved on in between.)
     await page.getByTestId("session-file").setInputFiles(masked.path);
     await expect.poll(() => page.getByTestId("masked").textContent()).toMatch(/^masked/u);
     const maskedMatrix = await readMatrix(page);
-    const outcomes = (view: typeof m): string[][] => view.cells.map((row) => row.map((c) => `${c.outcome} ${c.verdict} ${String(c.selected)}`));
+    const outcomes = (view: typeof m): string[][] => view.cells.map((row) => row.map((c) => c.outcome));
     expect(outcomes(maskedMatrix)).toEqual(outcomes(m));
 
     // A file saved before pair ends carried TCP types (the fixture): it opens, and its selected
