@@ -321,8 +321,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (remote) state.remoteSdp = remote;
     const report = await current.pc.getStats();
     lastStats = [...report.values()].map((entry: StatsEntry) => ({ ...entry }));
-    if (sample && peer === current) {
-      statsRecorder.sample(now(), current.connection, lastStats);
+    if (peer === current) {
+      if (sample) statsRecorder.sample(now(), current.connection, lastStats);
+      else statsRecorder.observe(now(), current.connection, lastStats);
       state.statsHistory = statsRecorder.history;
     }
     for (const entry of lastStats) {

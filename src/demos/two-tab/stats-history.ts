@@ -220,10 +220,7 @@ export class StatsRecorder {
       this.previous = undefined;
       return;
     }
-    const seen = this.seen;
-    const restartMarked = seen !== undefined && this.current.marks.some((m) => m.kind === "ice-restart" && m.at >= seen.at);
-    const mark = markFor(seen?.reading, reading, restartMarked);
-    this.seen = { reading, at };
+    const mark = this.change(reading, at);
     this.previous = { reading, at };
 
     const seconds = previous === undefined ? undefined : (at - previous.at) / 1000;
@@ -248,6 +245,27 @@ export class StatsRecorder {
       samples: [...this.current.samples, sample],
       marks: mark ? [...this.current.marks, { at, ...mark }] : this.current.marks,
     });
+  }
+
+  /**
+   * A report from a poll outside the regular ones (the one made the moment the connection comes
+   * up, or the quick ones while an ICE restart settles): marks what changed at the time it was
+   * seen, instead of up to a second later at the next sample, and adds no sample (the rates stay
+   * per regular interval).
+   */
+  observe(at: number, connection: number, stats: readonly StatsEntry[]): void {
+    const reading = read(stats, connection);
+    if (!reading) return;
+    const mark = this.change(reading, at);
+    if (mark) this.current = bounded({ samples: this.current.samples, marks: [...this.current.marks, { at, ...mark }] });
+  }
+
+  /** What changed since the last selected pair seen (a mark, or nothing); remembers this one. */
+  private change(reading: Reading, at: number): Omit<StatsMark, "at"> | undefined {
+    const seen = this.seen;
+    const restartMarked = seen !== undefined && this.current.marks.some((m) => m.kind === "ice-restart" && m.at >= seen.at);
+    this.seen = { reading, at };
+    return markFor(seen?.reading, reading, restartMarked);
   }
 
   /** An event the session knows of itself (a peer arrived or left, an ICE restart began), at `at`. */

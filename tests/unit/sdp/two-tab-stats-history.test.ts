@@ -207,6 +207,27 @@ describe("StatsRecorder: marks on the time axis", () => {
     ]);
   });
 
+  it("marks a change seen by a poll between samples when it was seen, once, and adds no sample for it", () => {
+    const recorder = new StatsRecorder();
+    // The poll made the moment the connection comes up, 300 ms before the next regular sample.
+    recorder.observe(700, 1, report({ sent: 100 }));
+    recorder.sample(1000, 1, report({ sent: 100 }));
+    recorder.sample(2000, 1, report({ sent: 1100 }));
+    // The quick polls while an ICE restart settles: the new pair is marked when it appears.
+    recorder.observe(2300, 1, report({ pair: "P2", ufrag: "uf2" }));
+    recorder.observe(2325, 1, report({ pair: "P2", ufrag: "uf2" }));
+    recorder.sample(3000, 1, report({ pair: "P2", ufrag: "uf2" }));
+    expect(recorder.history.marks.map((m) => [m.at, m.kind])).toEqual([
+      [700, "connected"],
+      [2300, "ice-restart"],
+    ]);
+    expect(recorder.history.samples.map((s) => s.at)).toEqual([1000, 2000, 3000]);
+    // A poll without a selected pair changes nothing.
+    const before = recorder.history;
+    recorder.observe(3100, 1, report({ unselected: true }));
+    expect(recorder.history).toBe(before);
+  });
+
   it("takes the session's own marks (a peer arriving or leaving), and makes a new history object for each change", () => {
     const recorder = new StatsRecorder();
     const before = recorder.history;
