@@ -10,7 +10,8 @@
  * It also prints references that share the demo's shape (a fresh tab that warms WebRTC up and
  * connects once it is idle after loading, to a long-lived tab): two bare pages signaling over a
  * BroadcastChannel, and two bare pages signaling through this server. They show what the two-tab
- * shape costs by itself on this machine, apart from anything the demo does.
+ * shape costs by itself on this machine, apart from anything the demo does. A last reference takes
+ * the demo's exact steps (offer prepared while waiting, pooled answerer) with a bare client.
  *
  *   node_modules/.bin/node tests/bench/two-tab-bench.ts [runs=25]
  *
@@ -234,6 +235,84 @@ async function bareRun(offerer: Page, roomId: string): Promise<number> {
   }, roomId);
 }
 
+/**
+ * A fourth reference, the demo's own shape with a bare client: the long-lived page prepares its
+ * connection, data channel (negotiated, as the demo's) and offer, and gathers, before anyone
+ * arrives; a fresh page (WebRTC warmed up, idle, a pooled connection ready, as the demo's) joins,
+ * receives that offer through this server, answers and trickles. Same steps as the demo, none of
+ * its code: the figure any client of this shape reaches on this machine.
+ */
+async function installBarePreparedWaiter(page: Page): Promise<string> {
+  await installBareSignaling(page);
+  return page.evaluate(async () => {
+    const bare = (window as unknown as { bare: Bare }).bare;
+    const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
+    let pc: RTCPeerConnection | undefined;
+    let chain = Promise.resolve();
+    const prepare = async (): Promise<void> => {
+      pc?.close();
+      const current = new RTCPeerConnection({ iceServers: config.iceServers });
+      pc = current;
+      current.createDataChannel("chat", { negotiated: true, id: 0 });
+      await current.setLocalDescription();
+      await new Promise<void>((gathered) => {
+        if (current.iceGatheringState === "complete") return gathered();
+        current.addEventListener("icegatheringstatechange", () => current.iceGatheringState === "complete" && gathered());
+        return undefined;
+      });
+    };
+    bare.on("peer:joined", () => void bare.emit("signal:description", { description: { type: "offer", sdp: pc?.localDescription?.sdp } }));
+    bare.on("peer:left", () => {
+      chain = chain.then(prepare);
+    });
+    bare.on("signal:description", (m) => {
+      chain = chain.then(() => pc?.setRemoteDescription(m["description"] as RTCSessionDescriptionInit));
+    });
+    bare.on("signal:candidate", (m) => {
+      chain = chain.then(() => pc?.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
+    });
+    (window as unknown as { ready: () => Promise<void> }).ready = () => chain;
+    await prepare();
+    const joined = await bare.emit("room:join", {});
+    return joined["roomId"] as string;
+  });
+}
+
+async function barePreparedRun(newcomer: Page, waiter: Page, roomId: string): Promise<number> {
+  await waiter.evaluate(() => (window as unknown as { ready: () => Promise<void> }).ready());
+  await installBareSignaling(newcomer);
+  return newcomer.evaluate(async (room) => {
+    const bare = (window as unknown as { bare: Bare }).bare;
+    const config = (await (await fetch("/api/ice-config", { cache: "no-store" })).json()) as { iceServers: RTCIceServer[] };
+    const warm = new RTCPeerConnection();
+    warm.createDataChannel("warm-up");
+    await warm.createOffer();
+    warm.close();
+    const pc = new RTCPeerConnection({ iceServers: config.iceServers, iceCandidatePoolSize: 1 });
+    await new Promise((done) => requestIdleCallback(done, { timeout: 300 }));
+    let chain = Promise.resolve();
+    const dc = pc.createDataChannel("chat", { negotiated: true, id: 0 });
+    pc.onicecandidate = (e) => void bare.emit("signal:candidate", { candidate: e.candidate ? { candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex } : null });
+    bare.on("signal:description", (m) => {
+      chain = chain.then(async () => {
+        await pc.setRemoteDescription(m["description"] as RTCSessionDescriptionInit);
+        await pc.setLocalDescription();
+        void bare.emit("signal:description", { description: { type: "answer", sdp: pc.localDescription?.sdp } });
+      });
+    });
+    bare.on("signal:candidate", (m) => {
+      chain = chain.then(() => pc.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
+    });
+    let start = 0;
+    const open = new Promise<number>((resolve) => dc.addEventListener("open", () => resolve(performance.now() - start)));
+    await bare.emit("room:join", { roomId: room });
+    start = performance.now(); // as the demo: from the join's acknowledgement
+    const ms = await open;
+    pc.close();
+    return ms;
+  }, roomId);
+}
+
 /** Waits in the page (no polling over the DevTools protocol) for the demo's first run to show its data-channel time. */
 async function channelMs(page: Page): Promise<number> {
   const text = await page.evaluate(
@@ -283,9 +362,14 @@ async function main(): Promise<void> {
     await bareAnswerer.goto(server.url);
     const bareRoom = await installBareAnswerer(bareAnswerer);
 
+    const preparedWaiter = await context.newPage();
+    await preparedWaiter.goto(server.url);
+    const preparedRoom = await installBarePreparedWaiter(preparedWaiter);
+
     const twoTab: number[] = [];
     const twoPage: number[] = [];
     const bare: number[] = [];
+    const barePrepared: number[] = [];
     const freshFloor: number[] = [];
     const fromNavigation: number[] = [];
     const floor: number[] = [];
@@ -307,6 +391,11 @@ async function main(): Promise<void> {
       await bareOfferer.goto(server.url);
       bare.push(await bareRun(bareOfferer, bareRoom));
       await bareOfferer.close();
+      await settle();
+      const newcomer = await context.newPage();
+      await newcomer.goto(server.url);
+      barePrepared.push(await barePreparedRun(newcomer, preparedWaiter, preparedRoom));
+      await newcomer.close();
       await settle();
       const second = await context.newPage();
       const navStart = Date.now();
@@ -331,6 +420,8 @@ async function main(): Promise<void> {
     console.log(`two pages, no server and no demo UI (BroadcastChannel signaling, fresh warmed-up offerer): median ${twoPageMedian.toFixed(1)} ms  [${twoPage.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / two pages: ${(twoTabMedian / twoPageMedian).toFixed(2)}`);
     const bareMedian = median(bare);
     console.log(`two pages through this server, bare client, no demo UI: median ${bareMedian.toFixed(1)} ms  [${bare.map((v) => v.toFixed(0)).join(", ")}]; ratio two-tab / bare: ${(twoTabMedian / bareMedian).toFixed(2)}`);
+    const preparedMedian = median(barePrepared);
+    console.log(`the demo's shape with a bare client (offer prepared while waiting, through this server, no demo UI): median ${preparedMedian.toFixed(1)} ms  [${barePrepared.map((v) => v.toFixed(0)).join(", ")}]; its ratio to the floor: ${(preparedMedian / floorMedian).toFixed(2)}; two-tab / it: ${(twoTabMedian / preparedMedian).toFixed(2)}`);
     console.log(`for reference, second tab's navigation start -> open seen by the test: median ${median(fromNavigation).toFixed(0)} ms (includes page load and polling)`);
 
     // Where the time goes, in runs of their own (the marks add a little work to every step).
