@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from "./client-limits/client-address.ts";
+import { FORWARDING_HEADERS, NO_TRUSTED_PROXIES, parseTrustedProxies, type TrustedProxies } from "./client-limits/client-address.ts";
 import type { ClientLimitSettings } from "./client-limits/limits.ts";
 
 const port = (name: string) =>
@@ -106,6 +106,11 @@ const envSchema = z.object({
   PUBLIC_URL: origin.optional(),
   REDIS_URL: redisUrl.optional(),
   TRUST_PROXY: trustProxy.optional(),
+  TRUST_PROXY_HEADER: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(FORWARDING_HEADERS, { error: "TRUST_PROXY_HEADER must be x-forwarded-for or forwarded" }))
+    .optional(),
   LIMIT_ICE_CONFIG_PER_MINUTE: limit("LIMIT_ICE_CONFIG_PER_MINUTE", 1_000_000).default(60),
   LIMIT_SOCKETS_PER_ADDRESS: limit("LIMIT_SOCKETS_PER_ADDRESS", 1_000_000).default(100),
   LIMIT_NEW_SOCKETS_PER_MINUTE: limit("LIMIT_NEW_SOCKETS_PER_MINUTE", 1_000_000).default(120),
@@ -150,7 +155,7 @@ export interface Config {
   publicUrl: string | undefined;
   /** Redis shared by several signaling processes (rooms + message delivery); unset = one process, rooms in memory. */
   redisUrl: string | undefined;
-  /** Per-client-address limits, and whose X-Forwarded-For names the client (server/client-limits/). */
+  /** Per-client-address limits, and whose X-Forwarded-For (or Forwarded) names the client (server/client-limits/). */
   limits: ClientLimitSettings;
   turn: {
     /** "builtin": this process runs STUN/TURN; "external": hand out TURN_URLS (e.g. coturn). */
@@ -203,6 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     // random secret per process would break every page that lands on two of them.
     throw new ConfigError("TURN_SECRET is required with REDIS_URL: every process sharing the rooms must use the same secret");
   }
+  if (e.TRUST_PROXY_HEADER !== undefined && e.TRUST_PROXY === undefined) {
+    throw new ConfigError("TRUST_PROXY_HEADER needs TRUST_PROXY: it says which header the proxies named there write, and no proxy is named");
+  }
   // Relaying to loopback/private peers is refused unless the operator opts in. The local demo
   // needs it (both browsers are on this machine), so "auto" turns it on only when everything the
   // TURN server shows the world is loopback: the bind, the relayed sockets, no external address.
@@ -217,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
     limits: {
-      trustProxy: e.TRUST_PROXY ?? NO_TRUSTED_PROXIES,
+      trustProxy: e.TRUST_PROXY ? { ...e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER ?? e.TRUST_PROXY.header } : NO_TRUSTED_PROXIES,
       iceConfigPerMinute: e.LIMIT_ICE_CONFIG_PER_MINUTE,
       socketsPerAddress: e.LIMIT_SOCKETS_PER_ADDRESS,
       newSocketsPerMinute: e.LIMIT_NEW_SOCKETS_PER_MINUTE,

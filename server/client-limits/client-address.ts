@@ -1,19 +1,27 @@
 /**
  * Who the client is, for per-address limits. Usually the peer of the TCP connection. Behind a
  * reverse proxy (the README's nginx sample) every request comes from the proxy, so the proxy says
- * whom it is forwarding for in X-Forwarded-For, appending the address it saw to whatever the
- * request already carried:
+ * whom it is forwarding for, appending the address it saw to whatever the request already carried,
+ * in X-Forwarded-For or in RFC 7239's Forwarded (forwarded.ts):
  *
  *     X-Forwarded-For: <anything the client wrote>, <client as proxy 1 saw it>, <proxy 1 as proxy 2 saw it>
+ *     Forwarded: <anything the client wrote>, for=<client as proxy 1 saw it>, for=<proxy 1 as proxy 2 saw it>
  *
  * Only the entries added by proxies we trust are facts; everything to their left was written by
  * the client and may be invented. So the header is read only when the peer is a trusted proxy
  * (TRUST_PROXY), from the right, skipping trusted proxies, and the first address that is not one
  * is the client (the "right-most untrusted" rule, as in nginx's realip module with
  * real_ip_recursive on). From any other peer the header is ignored: a client cannot pick its own
- * address. The RFC 7239 Forwarded header is not read.
+ * address.
+ *
+ * Only one of the two headers is read, the one the operator's proxies write (TRUST_PROXY_HEADER,
+ * X-Forwarded-For unless set), never whichever is present: a proxy passes the header it does not
+ * write through untouched, so that one holds only what the client wrote, and reading it when
+ * present would let any client behind the README's nginx sample (which writes X-Forwarded-For)
+ * choose its address by sending a Forwarded header.
  */
 import { formatIP, inPrefix, parseIP } from "../../src/shared/stun/ip-bytes.ts";
+import { forwardedForFromTheRight, type ForwardedNode } from "./forwarded.ts";
 
 /** One block of addresses: the first `bits` bits of `bytes` (4 bytes IPv4, 16 bytes IPv6). */
 export interface AddressBlock {
@@ -21,16 +29,24 @@ export interface AddressBlock {
   readonly bits: number;
 }
 
-/** The proxies whose X-Forwarded-For is believed (TRUST_PROXY). Empty: nobody's. */
+/** The headers a trusted proxy may name the client in (TRUST_PROXY_HEADER), as Node spells them in `req.headers`. */
+export const FORWARDING_HEADERS = ["x-forwarded-for", "forwarded"] as const;
+export type ForwardingHeader = (typeof FORWARDING_HEADERS)[number];
+
+/** How a header is spelled in messages for the operator. */
+export const HEADER_NAMES: Readonly<Record<ForwardingHeader, string>> = { "x-forwarded-for": "X-Forwarded-For", forwarded: "Forwarded" };
+
+/** The proxies whose forwarding header is believed (TRUST_PROXY), and which header that is. Empty: nobody's. */
 export interface TrustedProxies {
   readonly blocks: readonly AddressBlock[];
   /** As the operator wrote it, for the start-up line ("none" when unset). */
   readonly description: string;
+  readonly header: ForwardingHeader;
 }
 
-export const NO_TRUSTED_PROXIES: TrustedProxies = { blocks: [], description: "none" };
+export const NO_TRUSTED_PROXIES: TrustedProxies = { blocks: [], description: "none", header: "x-forwarded-for" };
 
-/** At most this many X-Forwarded-For entries are read (a chain of proxies is a handful long). */
+/** At most this many entries of the forwarding header are read (a chain of proxies is a handful long). */
 export const MAX_FORWARDED_HOPS = 16;
 
 /** Longest X-Forwarded-For entry read ("[v6 address]:port" is under 60 characters). */
@@ -70,16 +86,17 @@ function parseBlock(entry: string): AddressBlock {
 
 /**
  * Parses TRUST_PROXY: `loopback` (127.0.0.0/8 and ::1) and/or IP addresses and CIDR blocks,
- * separated by commas. Throws an Error whose message names the entry that is wrong and why.
+ * separated by commas; `header` is the one they write. Throws an Error whose message names the
+ * entry that is wrong and why.
  */
-export function parseTrustedProxies(text: string): TrustedProxies {
+export function parseTrustedProxies(text: string, header: ForwardingHeader = "x-forwarded-for"): TrustedProxies {
   const entries = text
     .split(",")
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
   if (entries.length === 0) throw new Error("expected loopback and/or IP addresses or CIDR blocks, separated by commas");
   const blocks = entries.flatMap((entry) => (entry.toLowerCase() === "loopback" ? LOOPBACK_BLOCKS.map(parseBlock) : [parseBlock(entry)]));
-  return { blocks, description: entries.join(", ") };
+  return { blocks, description: entries.join(", "), header };
 }
 
 /** One X-Forwarded-For entry: an address, or an address with a port (1.2.3.4:5678, [2001:db8::1]:443). */
@@ -100,20 +117,36 @@ function* fromTheRight(header: string, max: number): Generator<string> {
   }
 }
 
+/** The X-Forwarded-For entries from the right, as addresses (undefined: not one a proxy could have written). */
+function* xForwardedForFromTheRight(header: string, max: number): Generator<Uint8Array | undefined> {
+  for (const entry of fromTheRight(header, max)) yield forwardedAddress(entry);
+}
+
+const usable = (node: ForwardedNode): Uint8Array | undefined => (node.kind === "address" ? canonicalAddress(node.address) : undefined);
+
+/** The Forwarded `for=` nodes from the right, as addresses (undefined: unknown, obfuscated, missing or malformed). */
+function* forwardedFromTheRight(header: string | readonly string[], max: number): Generator<Uint8Array | undefined> {
+  for (const node of forwardedForFromTheRight(header, max)) yield usable(node);
+}
+
 /**
  * The client's address (canonical text: IPv4 dotted, IPv6 as RFC 5952) for a connection from
- * `peer` carrying `forwardedFor` (the X-Forwarded-For header, if any). Never throws: an entry a
- * trusted proxy could not have written (not an address) ends the walk at the last address that
- * could be trusted, so garbage can never become a client of its own. "unknown" when the
+ * `peer` carrying `forwarded`: the value of the header `trusted.header` names (X-Forwarded-For
+ * unless TRUST_PROXY_HEADER says Forwarded), if any. Never throws: an entry that names no address
+ * ends the walk at the last address that could be trusted, so garbage can never become a client of
+ * its own. That covers a Forwarded `for=unknown` or obfuscated `for=_hidden` too: the proxy that
+ * wrote it is as far as anyone can vouch, so it counts as the client. "unknown" when the
  * connection has no peer address any more.
  */
-export function clientAddress(peer: string | undefined, forwardedFor: string | readonly string[] | undefined, trusted: TrustedProxies): string {
+export function clientAddress(peer: string | undefined, forwarded: string | readonly string[] | undefined, trusted: TrustedProxies): string {
   let client = peer === undefined ? undefined : canonicalAddress(peer);
   if (!client) return "unknown";
-  if (forwardedFor === undefined || !isTrustedProxy(client, trusted)) return formatIP(client);
-  const header = typeof forwardedFor === "string" ? forwardedFor : forwardedFor.join(",");
-  for (const entry of fromTheRight(header, MAX_FORWARDED_HOPS)) {
-    const address = forwardedAddress(entry);
+  if (forwarded === undefined || !isTrustedProxy(client, trusted)) return formatIP(client);
+  const hops =
+    trusted.header === "forwarded"
+      ? forwardedFromTheRight(forwarded, MAX_FORWARDED_HOPS)
+      : xForwardedForFromTheRight(typeof forwarded === "string" ? forwarded : forwarded.join(","), MAX_FORWARDED_HOPS);
+  for (const address of hops) {
     if (!address) break;
     client = address;
     if (!isTrustedProxy(address, trusted)) break;

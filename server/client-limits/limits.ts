@@ -9,7 +9,8 @@
  * A whole school or office behind one NAT is one address, so the defaults (server/config.ts) are
  * far above what one reader does. Loopback clients (this machine's own browsers: the local demo
  * and every test) are exempt; behind a proxy on this machine, TRUST_PROXY makes each real client
- * count on its own instead of all of them counting as that exempt loopback proxy.
+ * count on its own instead of all of them counting as that exempt loopback proxy (from
+ * X-Forwarded-For, or Forwarded with TRUST_PROXY_HEADER=forwarded: client-address.ts).
  *
  * Refusals carry a message for the reader (src/shared/client-limits.ts). The log lines they
  * cause go through the per-kind log limiter: a client cannot flood the log by being refused.
@@ -20,7 +21,7 @@ import { formatIP } from "../../src/shared/stun/ip-bytes.ts";
 import type { LimitCode, LimitRefusal } from "../../src/shared/client-limits.ts";
 import { addressGroup } from "../turn/address-group.ts";
 import { createLimitedLog } from "../turn/log-limiter.ts";
-import { canonicalAddress, clientAddress, isTrustedProxy, type TrustedProxies } from "./client-address.ts";
+import { canonicalAddress, clientAddress, HEADER_NAMES, isTrustedProxy, type ForwardingHeader, type TrustedProxies } from "./client-address.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 
 /** The operator's settings (TRUST_PROXY and the LIMIT_* variables). */
@@ -104,35 +105,56 @@ export function createClientLimits(
   const newSockets = createRateLimiter({ perMinute: settings.newSocketsPerMinute, maxKeys: tuning.maxTrackedAddresses, clock: deps.clock, onForget });
   /** Open connections per group; a group leaves the map with its last connection. */
   const open = new Map<string, number>();
-  let hinted = false;
+  let hintedUntrusted = false;
+  let hintedOtherHeader = false;
+  const header = settings.trustProxy.header;
+  const other: ForwardingHeader = header === "forwarded" ? "x-forwarded-for" : "forwarded";
 
   const refusal = (code: LimitCode, message: string, retryAfterSeconds: number): Verdict => ({ ok: false, refusal: { code, message, retryAfterSeconds } });
 
+  const exemptNote = (loopback: boolean): string => (tuning.exemptLoopback && loopback ? " (and loopback is exempt from the per-address limits)" : "");
+
   /**
-   * Once per process: an X-Forwarded-For ignored from a peer on this machine or its private
+   * Once per process: a forwarding header ignored from a peer on this machine or its private
    * network, where a reverse proxy would be, probably one TRUST_PROXY leaves out. (Peers on the
-   * internet send it too, through a company's forward proxy: nothing to say about those.)
+   * internet send X-Forwarded-For too, through a company's forward proxy: nothing to say about those.)
    */
-  const hintIgnoredForwardedFor = (peer: string): void => {
+  const hintUntrustedPeer = (peer: string, sent: ForwardingHeader): void => {
     const where = classifyAddress(peer);
     const loopback = isLoopback(where);
-    if (hinted || !(loopback || isBehindNatSpace(where))) return;
-    hinted = true;
+    if (hintedUntrusted || !(loopback || isBehindNatSpace(where))) return;
+    hintedUntrusted = true;
     deps.log(
-      `limits: ignoring X-Forwarded-For from ${peer}, which TRUST_PROXY does not name. If ${peer} is a reverse proxy, every client ` +
-        `behind it counts as ${peer}${tuning.exemptLoopback && loopback ? " (and loopback is exempt from the per-address limits)" : ""}: ` +
-        `set TRUST_PROXY=${loopback ? "loopback" : peer}.`,
+      `limits: ignoring ${HEADER_NAMES[sent]} from ${peer}, which TRUST_PROXY does not name. If ${peer} is a reverse proxy, every client ` +
+        `behind it counts as ${peer}${exemptNote(loopback)}: set TRUST_PROXY=${loopback ? "loopback" : peer}` +
+        `${sent === header ? "" : ` and TRUST_PROXY_HEADER=${sent}`}.`,
+    );
+  };
+
+  /**
+   * Once per process: a trusted proxy that names its clients in the other header only, so the
+   * header this process reads is missing and every client behind it counts as the proxy.
+   */
+  const hintOtherHeader = (peer: string): void => {
+    if (hintedOtherHeader) return;
+    hintedOtherHeader = true;
+    deps.log(
+      `limits: ${peer}, a proxy TRUST_PROXY names, sent ${HEADER_NAMES[other]} but no ${HEADER_NAMES[header]}, so every client behind it ` +
+        `counts as ${peer}${exemptNote(isLoopback(classifyAddress(peer)))}. If it names its clients in ${HEADER_NAMES[other]}, set ` +
+        `TRUST_PROXY_HEADER=${other}.`,
     );
   };
 
   return {
     tuning,
     identify(req) {
-      const forwardedFor = req.headers["x-forwarded-for"];
-      const address = clientAddress(req.socket.remoteAddress, forwardedFor, settings.trustProxy);
-      if (forwardedFor !== undefined && !hinted) {
+      const forwarded = req.headers[header];
+      const address = clientAddress(req.socket.remoteAddress, forwarded, settings.trustProxy);
+      const otherSent = req.headers[other] !== undefined;
+      if ((forwarded !== undefined || otherSent) && !(hintedUntrusted && hintedOtherHeader)) {
         const peer = req.socket.remoteAddress === undefined ? undefined : canonicalAddress(req.socket.remoteAddress);
-        if (peer && !isTrustedProxy(peer, settings.trustProxy)) hintIgnoredForwardedFor(formatIP(peer));
+        if (peer && !isTrustedProxy(peer, settings.trustProxy)) hintUntrustedPeer(formatIP(peer), forwarded !== undefined ? header : other);
+        else if (peer && forwarded === undefined) hintOtherHeader(formatIP(peer));
       }
       return { address, group: addressGroup(address), exempt: tuning.exemptLoopback && isLoopback(classifyAddress(address)) };
     },
@@ -195,7 +217,7 @@ export function createClientLimits(
       return (
         `limits: per client address (IPv6 per /64): ${String(settings.iceConfigPerMinute)} ICE server requests a minute, ` +
         `${String(settings.socketsPerAddress)} socket.io connections at once, ${String(settings.newSocketsPerMinute)} new ones a minute${exempt}; ` +
-        `X-Forwarded-For trusted from: ${settings.trustProxy.description}`
+        `${HEADER_NAMES[header]} trusted from: ${settings.trustProxy.description}`
       );
     },
 

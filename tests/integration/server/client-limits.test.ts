@@ -57,13 +57,14 @@ const statuses = async (server: TestServer, count: number, options: Parameters<t
 };
 
 /** A socket.io client over WebSocket from a chosen local address (ws takes localAddress; socket.io-client's types do not list it). */
-function open(server: TestServer, options: { from?: string; forwardedFor?: string; namespace?: string } = {}): Socket {
+function open(server: TestServer, options: { from?: string; forwardedFor?: string; headers?: Record<string, string>; namespace?: string } = {}): Socket {
+  const extraHeaders = { ...options.headers, ...(options.forwardedFor === undefined ? {} : { "x-forwarded-for": options.forwardedFor }) };
   const settings: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
     transports: ["websocket"],
     reconnection: false,
     forceNew: true,
     localAddress: options.from ?? "127.0.0.1",
-    ...(options.forwardedFor === undefined ? {} : { extraHeaders: { "x-forwarded-for": options.forwardedFor } }),
+    ...(Object.keys(extraHeaders).length === 0 ? {} : { extraHeaders }),
   };
   const socket = connect(`${server.origin}${options.namespace ?? ""}`, settings);
   sockets.push(socket);
@@ -191,6 +192,45 @@ describe("X-Forwarded-For and TRUST_PROXY", () => {
     }
     expect(limits.sizes().iceConfig).toBe(50);
     expect(logs.filter((line) => line.includes("forgetting the least recent")).length).toBeLessThanOrEqual(20);
+  });
+});
+
+describe("Forwarded (RFC 7239) with TRUST_PROXY_HEADER=forwarded", () => {
+  const forwarded = (value: string): { headers: Record<string, string> } => ({ headers: { forwarded: value } });
+
+  it("names the client, from the right, only when the request comes from a trusted proxy", async () => {
+    const { server } = await start({ LIMIT_ICE_CONFIG_PER_MINUTE: "1", TRUST_PROXY: "127.0.0.1", TRUST_PROXY_HEADER: "forwarded" });
+    // RFC 7239 §7.5's header as a proxy on 127.0.0.1 would pass it on: the client is the right-most for=.
+    const header = "for=192.0.2.43, for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com";
+    expect(await statuses(server, 2, forwarded(header))).toEqual([200, 429]);
+    expect(await statuses(server, 1, forwarded("for=198.51.100.17"))).toEqual([429]);
+    expect(await statuses(server, 1, forwarded('for="[2001:db8:cafe::17]:4711"'))).toEqual([200]);
+    expect(await statuses(server, 1, forwarded('for="[2001:db8:cafe::ffff]"'))).toEqual([429]);
+    // From 127.0.0.2, which is not trusted, the header is ignored.
+    expect((await iceConfig(server, { from: "127.0.0.2", ...forwarded("for=198.51.100.3") })).status).toBe(200);
+    expect((await iceConfig(server, { from: "127.0.0.2", ...forwarded("for=198.51.100.4") })).status).toBe(429);
+  });
+
+  it("ignores X-Forwarded-For, which the client may have written, and stops at unknown and obfuscated nodes", async () => {
+    const { server } = await start({ LIMIT_ICE_CONFIG_PER_MINUTE: "1", TRUST_PROXY: "127.0.0.1", TRUST_PROXY_HEADER: "forwarded" });
+    expect((await iceConfig(server, { headers: { forwarded: "for=198.51.100.7", "x-forwarded-for": "203.0.113.1" } })).status).toBe(200);
+    expect((await iceConfig(server, { headers: { forwarded: "for=198.51.100.7", "x-forwarded-for": "203.0.113.2" } })).status).toBe(429);
+    // A proxy that does not know or hides its client is as far as anyone can vouch: they all count as it.
+    expect(await statuses(server, 3, forwarded("for=198.51.100.8, for=unknown"))).toEqual([200, 429, 429]);
+    expect(await statuses(server, 1, forwarded('for="_hidden"'))).toEqual([429]);
+  });
+
+  it("is ignored by default, beside the X-Forwarded-For the README's nginx sample writes", async () => {
+    const { server } = await start({ LIMIT_ICE_CONFIG_PER_MINUTE: "1", TRUST_PROXY: "127.0.0.1" });
+    expect((await iceConfig(server, { forwardedFor: "198.51.100.1", ...forwarded("for=203.0.113.1") })).status).toBe(200);
+    expect((await iceConfig(server, { forwardedFor: "198.51.100.1", ...forwarded("for=203.0.113.2") })).status).toBe(429);
+  });
+
+  it("counts socket.io connections behind a trusted proxy one by one", async () => {
+    const { server } = await start({ LIMIT_SOCKETS_PER_ADDRESS: "1", TRUST_PROXY: "127.0.0.1", TRUST_PROXY_HEADER: "forwarded" });
+    expect(await outcome(open(server, forwarded("for=198.51.100.1")))).toBe("connected");
+    expect(await outcome(open(server, forwarded('for="198.51.100.2:4711"')))).toBe("connected");
+    expect(await outcome(open(server, forwarded("for=198.51.100.1")))).not.toBe("connected");
   });
 });
 

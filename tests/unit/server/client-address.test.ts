@@ -101,3 +101,64 @@ describe("clientAddress", () => {
     expect(clientAddress(undefined, "198.51.100.7", loopback)).toBe("unknown");
   });
 });
+
+describe("clientAddress with TRUST_PROXY_HEADER=forwarded (RFC 7239)", () => {
+  const viaForwarded = parseTrustedProxies("loopback", "forwarded");
+
+  it("reads the header the trusted proxies write, and only that one", () => {
+    expect(parseTrustedProxies("loopback").header).toBe("x-forwarded-for");
+    expect(viaForwarded.header).toBe("forwarded");
+    expect(clientAddress("127.0.0.1", "for=198.51.100.7", viaForwarded)).toBe("198.51.100.7");
+    // An X-Forwarded-For value given where Forwarded is read names nothing.
+    expect(clientAddress("127.0.0.1", "198.51.100.7", viaForwarded)).toBe("127.0.0.1");
+    expect(clientAddress("127.0.0.1", "for=198.51.100.7", loopback)).toBe("127.0.0.1");
+  });
+
+  it("§7.5: walks the chain from the right as far as the proxies are trusted", () => {
+    const header = "for=192.0.2.43, for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com";
+    // The origin trusts only the proxy that connects to it: the client is whoever connected to that proxy.
+    expect(clientAddress("203.0.113.60", header, parseTrustedProxies("203.0.113.60", "forwarded"))).toBe("198.51.100.17");
+    // Trusting the first proxy too reaches the office client behind it.
+    expect(clientAddress("203.0.113.60", header, parseTrustedProxies("203.0.113.60, 198.51.100.17", "forwarded"))).toBe("192.0.2.43");
+    // From a peer it does not trust, the header is ignored.
+    expect(clientAddress("203.0.113.9", header, viaForwarded)).toBe("203.0.113.9");
+  });
+
+  it("§7.4: gives the same client as the X-Forwarded-For it replaces", () => {
+    const trusted = "loopback, 192.0.2.43";
+    expect(clientAddress("127.0.0.1", "192.0.2.43, 2001:db8:cafe::17", parseTrustedProxies(trusted))).toBe("2001:db8:cafe::17");
+    expect(clientAddress("127.0.0.1", 'for=192.0.2.43, for="[2001:db8:cafe::17]"', parseTrustedProxies(trusted, "forwarded"))).toBe("2001:db8:cafe::17");
+    expect(clientAddress("127.0.0.1", 'for="[2001:DB8:cafe::0:17]:4711"', viaForwarded)).toBe("2001:db8:cafe::17");
+    expect(clientAddress("127.0.0.1", 'for="[::ffff:198.51.100.7]"', viaForwarded)).toBe("198.51.100.7");
+  });
+
+  it("§7.1: reads several Forwarded headers as one list", () => {
+    expect(clientAddress("127.0.0.1", ["for=203.0.113.1", 'for="[2001:db8:cafe::17]", for=198.51.100.7'], viaForwarded)).toBe("198.51.100.7");
+  });
+
+  it("stops at unknown, obfuscated, missing or malformed nodes: the proxy that wrote them is the client", () => {
+    for (const header of ["for=unknown", 'for="_gazonk"', "for=_hidden", "proto=https", "for=[2001:db8::1]", 'for="2001:db8::1"', "for=garbage"]) {
+      expect(clientAddress("127.0.0.1", header, viaForwarded), header).toBe("127.0.0.1");
+      // Whatever stands left of it is never reached: nobody trusted vouches for it.
+      expect(clientAddress("127.0.0.1", `for=198.51.100.7, ${header}`, viaForwarded), header).toBe("127.0.0.1");
+    }
+    // Behind a trusted hop: that hop is as far as anyone can vouch.
+    expect(clientAddress("127.0.0.1", "for=198.51.100.7, for=unknown, for=127.0.0.5", viaForwarded)).toBe("127.0.0.5");
+  });
+
+  it("cannot be steered by what the client wrote left of the proxy's element", () => {
+    // The client's own Forwarded, passed on by a proxy that appends its element to it.
+    expect(clientAddress("127.0.0.1", "for=203.0.113.1, for=198.51.100.7", viaForwarded)).toBe("198.51.100.7");
+    // An unterminated quoted-string that would swallow the proxy's element if the list were read from the left.
+    expect(clientAddress("127.0.0.1", 'for="127.0.0.9, for=198.51.100.7', viaForwarded)).toBe("198.51.100.7");
+    expect(clientAddress("127.0.0.1", ['for="127.0.0.9', "for=198.51.100.7"], viaForwarded)).toBe("198.51.100.7");
+  });
+
+  it("reads at most MAX_FORWARDED_HOPS elements of a huge header", () => {
+    const chain = [...Array.from({ length: 5000 }, () => "for=198.51.100.7"), ...Array.from({ length: MAX_FORWARDED_HOPS + 5 }, (_, i) => `for=127.0.0.${String(i + 1)}`)].join(", ");
+    expect(clientAddress("127.0.0.1", chain, viaForwarded)).toBe(`127.0.0.${String(5 + 1)}`);
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++) clientAddress("127.0.0.1", chain, viaForwarded);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

@@ -126,9 +126,47 @@ describe("createClientLimits", () => {
     expect(internet.logs).toEqual([]);
   });
 
+  it("reads only the header TRUST_PROXY_HEADER names when a request carries both", () => {
+    const headers = { "x-forwarded-for": "198.51.100.7", forwarded: "for=203.0.113.1" };
+    const identify = (header: "x-forwarded-for" | "forwarded") =>
+      start({ trustProxy: parseTrustedProxies("loopback", header) }, {}).limits.identify({ socket: { remoteAddress: "127.0.0.1" }, headers }).address;
+    // A proxy passes on the header it does not write as the client sent it: that one is never read.
+    expect(identify("x-forwarded-for")).toBe("198.51.100.7");
+    expect(identify("forwarded")).toBe("203.0.113.1");
+  });
+
+  it("says once that Forwarded from a local peer is ignored, and how to trust it", () => {
+    const { limits, logs } = start({}, {});
+    limits.identify({ socket: { remoteAddress: "10.0.0.5" }, headers: { forwarded: "for=198.51.100.7" } });
+    limits.identify({ socket: { remoteAddress: "127.0.0.1" }, headers: { "x-forwarded-for": "198.51.100.7" } });
+    expect(logs).toEqual([
+      "limits: ignoring Forwarded from 10.0.0.5, which TRUST_PROXY does not name. If 10.0.0.5 is a reverse proxy, every client behind it counts as 10.0.0.5: set TRUST_PROXY=10.0.0.5 and TRUST_PROXY_HEADER=forwarded.",
+    ]);
+  });
+
+  it("says once that a trusted proxy sends only the header this process does not read", () => {
+    const viaXff = start({ trustProxy: parseTrustedProxies("loopback") }, {});
+    const client = viaXff.limits.identify({ socket: { remoteAddress: "127.0.0.1" }, headers: { forwarded: "for=198.51.100.7" } });
+    viaXff.limits.identify({ socket: { remoteAddress: "127.0.0.1" }, headers: { forwarded: "for=198.51.100.8" } });
+    expect(client).toMatchObject({ address: "127.0.0.1", exempt: true });
+    expect(viaXff.logs).toEqual([
+      "limits: 127.0.0.1, a proxy TRUST_PROXY names, sent Forwarded but no X-Forwarded-For, so every client behind it counts as 127.0.0.1 (and loopback is exempt from the per-address limits). If it names its clients in Forwarded, set TRUST_PROXY_HEADER=forwarded.",
+    ]);
+    const viaForwarded = start({ trustProxy: parseTrustedProxies("10.0.0.0/8", "forwarded") }, {});
+    viaForwarded.limits.identify({ socket: { remoteAddress: "10.0.0.5" }, headers: { "x-forwarded-for": "198.51.100.7" } });
+    expect(viaForwarded.logs).toEqual([
+      "limits: 10.0.0.5, a proxy TRUST_PROXY names, sent X-Forwarded-For but no Forwarded, so every client behind it counts as 10.0.0.5. If it names its clients in X-Forwarded-For, set TRUST_PROXY_HEADER=x-forwarded-for.",
+    ]);
+    // The README's nginx sample writes X-Forwarded-For on every request: a client's own Forwarded beside it is nothing to report.
+    const behindNginx = start({ trustProxy: parseTrustedProxies("loopback") }, {});
+    behindNginx.limits.identify({ socket: { remoteAddress: "127.0.0.1" }, headers: { "x-forwarded-for": "198.51.100.7", forwarded: "for=203.0.113.1" } });
+    expect(behindNginx.logs).toEqual([]);
+  });
+
   it("describes itself in one line for the start-up log", () => {
     expect(start({ trustProxy: parseTrustedProxies("loopback, 10.0.0.0/8") }, {}).limits.describe()).toBe(
       "limits: per client address (IPv6 per /64): 2 ICE server requests a minute, 2 socket.io connections at once, 3 new ones a minute; loopback clients exempt; X-Forwarded-For trusted from: loopback, 10.0.0.0/8",
     );
+    expect(start({ trustProxy: parseTrustedProxies("loopback", "forwarded") }, {}).limits.describe()).toMatch(/; Forwarded trusted from: loopback$/u);
   });
 });

@@ -11,7 +11,7 @@ describe("loadConfig", () => {
     expect(config.turn.mode).toBe("builtin");
     expect(config.turn.secretGenerated).toBe(true);
     expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
-    expect(config.limits).toEqual({ trustProxy: { blocks: [], description: "none" }, iceConfigPerMinute: 60, socketsPerAddress: 100, newSocketsPerMinute: 120 });
+    expect(config.limits).toEqual({ trustProxy: { blocks: [], description: "none", header: "x-forwarded-for" }, iceConfigPerMinute: 60, socketsPerAddress: 100, newSocketsPerMinute: 120 });
   });
 
   it("generates a different secret on every start when none is configured", () => {
@@ -38,6 +38,8 @@ describe("loadConfig", () => {
     [{ TRUST_PROXY: "yes" }, 'Invalid TRUST_PROXY "yes": "yes" is not loopback, an IP address or a CIDR block like 10.0.0.0/8'],
     [{ TRUST_PROXY: "loopback, 10.0.0.1/8" }, 'Invalid TRUST_PROXY "loopback, 10.0.0.1/8": "10.0.0.1/8" has address bits set past its prefix; did you mean 10.0.0.0/8?'],
     [{ TRUST_PROXY: "0.0.0.0/0" }, "would trust every address"],
+    [{ TRUST_PROXY: "loopback", TRUST_PROXY_HEADER: "x-real-ip" }, 'Invalid TRUST_PROXY_HEADER "x-real-ip": TRUST_PROXY_HEADER must be x-forwarded-for or forwarded'],
+    [{ TRUST_PROXY_HEADER: "forwarded" }, "TRUST_PROXY_HEADER needs TRUST_PROXY"],
     [{ LIMIT_ICE_CONFIG_PER_MINUTE: "0" }, 'Invalid LIMIT_ICE_CONFIG_PER_MINUTE "0": LIMIT_ICE_CONFIG_PER_MINUTE must be a whole number from 1 to 1000000'],
     [{ LIMIT_SOCKETS_PER_ADDRESS: "ten" }, 'Invalid LIMIT_SOCKETS_PER_ADDRESS "ten": LIMIT_SOCKETS_PER_ADDRESS must be a whole number'],
     [{ LIMIT_NEW_SOCKETS_PER_MINUTE: "1.5" }, 'Invalid LIMIT_NEW_SOCKETS_PER_MINUTE "1.5"'],
@@ -60,6 +62,12 @@ describe("loadConfig", () => {
     expect(config.limits.trustProxy.description).toBe("loopback, 192.0.2.10");
     expect(config.limits.trustProxy.blocks).toHaveLength(3);
     expect(config.limits).toMatchObject({ iceConfigPerMinute: 5, socketsPerAddress: 7, newSocketsPerMinute: 9 });
+    expect(config.limits.trustProxy.header).toBe("x-forwarded-for");
+  });
+
+  it("reads the header the trusted proxies write from TRUST_PROXY_HEADER (any case)", () => {
+    expect(loadConfig({ TRUST_PROXY: "loopback", TRUST_PROXY_HEADER: "Forwarded" }).limits.trustProxy).toMatchObject({ description: "loopback", header: "forwarded" });
+    expect(loadConfig({ TRUST_PROXY: "loopback", TRUST_PROXY_HEADER: "X-Forwarded-For" }).limits.trustProxy.header).toBe("x-forwarded-for");
   });
 
   it("turns TURN over TCP off with TURN_TCP=false", () => {
