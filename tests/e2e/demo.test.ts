@@ -94,6 +94,21 @@ describe("two-tab demo", () => {
     expect(errors.flat()).toEqual([]);
   });
 
+  it("shows the DTLS transport's state beside the connection's, and times the connection from the handshake", async () => {
+    const { a, b, errors } = await connectedPair();
+    for (const page of [a, b]) {
+      await expect.poll(() => page.getByTestId("dtls-state").textContent(), { timeout: 10_000 }).toBe("connected");
+      await page.locator("details:has([data-testid=timeline-list]) > summary").click(); // the list is drawn once opened
+      await expect.poll(() => page.getByTestId("timeline-list").textContent(), { timeout: 10_000 }).toContain("DTLS transport: connected");
+      // The handshake ends before SCTP starts its own over it, and the browser reports the two in
+      // that order: the time to connect is never later than the channel's (connectionState can be).
+      await expect.poll(() => page.getByTestId("runs").textContent(), { timeout: 10_000 }).toMatch(/\d+ ms\s*\d+ ms/u);
+      const [connect, channel] = ((await page.getByTestId("runs").textContent()) ?? "").match(/\d+(?= ms)/gu)?.map(Number) ?? [];
+      expect(connect).toBeLessThanOrEqual(channel ?? NaN);
+    }
+    expect(errors.flat()).toEqual([]);
+  });
+
   it("draws the pair matrix: a cell for every local × remote combination, the selected pair's cell marked as in the selected-pair box", async () => {
     const { a, b, errors } = await connectedPair();
     for (const page of [a, b]) {

@@ -142,6 +142,8 @@ describe("two-tab demo, Firefox ↔ Chromium", () => {
       const inChromium = await chromiumView(first.page);
       expectSessionShown(inFirefox, "Firefox tab");
       expectSessionShown(inChromium, "Chromium tab");
+      // Both browsers expose the DTLS transport (RTCSctpTransport.transport), so both show its state.
+      expect([inFirefox.dtls, inChromium.dtls]).toEqual(["connected", "connected"]);
       // Two browsers: Firefox names itself in the origin line of the descriptions it writes.
       expect(inFirefox.localSdp).toContain("o=mozilla...THIS_IS_SDPARTA");
       expect(inFirefox.remoteSdp).not.toContain("THIS_IS_SDPARTA");

@@ -117,6 +117,7 @@ export class TwoTabDemoElement extends HTMLElement {
     part(this, "signaling-state").textContent = state.signalingState;
     part(this, "gathering-state").textContent = state.iceGatheringState;
     part(this, "ice-state").textContent = state.iceConnectionState;
+    part(this, "dtls-state").textContent = state.dtlsState ?? (state.connectionState === "new" ? "new" : "not exposed by this browser");
     part(this, "role").textContent = state.role ? `${state.role} (chosen by the server)` : "—";
     part(this, "ice-servers").textContent =
       state.turnMode === undefined ? "asking the server…" : state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");

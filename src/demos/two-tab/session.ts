@@ -53,6 +53,11 @@ export interface DemoState {
   signalingState: string;
   iceGatheringState: string;
   iceConnectionState: string;
+  /**
+   * The DTLS transport's state (`RTCDtlsTransport.state`), or undefined where the browser exposes no
+   * transport object. Its "connected" is the moment the path is really up: see watchDtls.
+   */
+  dtlsState: string | undefined;
   /** The ICE connection state when this connection's gathering completed (see stoppedGatheringNote). */
   iceStateWhenGatheringEnded: string | undefined;
   localSdp: string | undefined;
@@ -140,6 +145,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     signalingState: "stable",
     iceGatheringState: "new",
     iceConnectionState: "new",
+    dtlsState: undefined,
     iceStateWhenGatheringEnded: undefined,
     localSdp: undefined,
     remoteSdp: undefined,
@@ -589,29 +595,55 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       record("error", `candidate error ${e.errorCode} from ${e.url}: ${candidateErrorText(e)}${e.errorCode === 701 ? " (usually harmless)" : ""}`);
     });
 
+    /** The connection is up (the DTLS transport or the connection said so, whichever came first). */
+    const connected = (): void => {
+      finishRun("connectMs");
+      setStatus("connected", "Connected: the two tabs now talk directly (or through the TURN relay), not through the signaling server.");
+      // A data channel that does not open within a second is not worth holding the page's frames for.
+      const run = currentRun;
+      setTimeout(() => {
+        if (currentRun === run && state.attemptInFlight) {
+          state.attemptInFlight = false;
+          changed();
+        }
+      }, 1000);
+      void pollStats(current);
+    };
     const onState = (name: "signalingState" | "iceGatheringState" | "iceConnectionState" | "connectionState"): void => {
       if (peer !== current) return;
       state[name] = pc[name];
       record("state", `${name}: ${pc[name]}`);
       if (name === "iceGatheringState" && pc.iceGatheringState === "complete") state.iceStateWhenGatheringEnded = pc.iceConnectionState;
-      if (name === "connectionState" && pc.connectionState === "connected") {
-        finishRun("connectMs");
-        setStatus("connected", "Connected: the two tabs now talk directly (or through the TURN relay), not through the signaling server.");
-        // A data channel that does not open within a second is not worth holding the page's frames for.
-        const run = currentRun;
-        setTimeout(() => {
-          if (currentRun === run && state.attemptInFlight) {
-            state.attemptInFlight = false;
-            changed();
-          }
-        }, 1000);
-        void pollStats(current);
-      }
+      if (name === "connectionState" && pc.connectionState === "connected") connected();
       if (name === "connectionState" && pc.connectionState === "failed") {
         setStatus("error", "The connection failed", "ICE found no working pair. If an experiment dropped candidates, that is what it simulates: try relay-only or turn the drop switches off.");
       }
     };
-    pc.addEventListener("signalingstatechange", () => onState("signalingState"));
+    /**
+     * The DTLS handshake can only finish over an ICE pair that works, so the DTLS transport turning
+     * "connected" is when this connection is up. Chromium turns `connectionState` to "connected"
+     * only once it has also finished gathering candidates (measured: when a TURN server answers
+     * after the handshake, the state follows the end of gathering, not the handshake), so on a busy
+     * machine it can come tens of milliseconds after the data channel opened. The run's time to
+     * connect is taken from whichever of the two comes first, and the timeline shows both.
+     */
+    let watchedDtls: RTCDtlsTransport | undefined;
+    const watchDtls = (): void => {
+      const transport = pc.sctp?.transport;
+      if (!transport || transport === watchedDtls) return;
+      watchedDtls = transport;
+      state.dtlsState = transport.state;
+      transport.addEventListener("statechange", () => {
+        if (peer !== current) return;
+        state.dtlsState = transport.state;
+        record("state", `DTLS transport: ${transport.state}${transport.state === "connected" && pc.connectionState !== "connected" ? ` (connectionState is still ${pc.connectionState})` : ""}`);
+        if (transport.state === "connected" && pc.connectionState !== "connected") connected();
+      });
+    };
+    pc.addEventListener("signalingstatechange", () => {
+      watchDtls();
+      onState("signalingState");
+    });
     pc.addEventListener("icegatheringstatechange", () => onState("iceGatheringState"));
     pc.addEventListener("iceconnectionstatechange", () => onState("iceConnectionState"));
     pc.addEventListener("connectionstatechange", () => onState("connectionState"));
@@ -631,6 +663,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state.iceGatheringState = pc.iceGatheringState;
     state.iceConnectionState = pc.iceConnectionState;
     state.iceStateWhenGatheringEnded = undefined;
+    state.dtlsState = undefined;
     state.localSdp = undefined;
     state.remoteSdp = undefined;
     state.candidates = [];

@@ -63,6 +63,8 @@ export class DemoTabs {
 /** What a demo tab shows, read in the page (see readDemo). */
 export interface DemoView {
   connection: string;
+  /** The DTLS transport's state, or what the page says where the browser exposes none. */
+  dtls: string;
   localSdp: string;
   remoteSdp: string;
   /** SDP lines drawn with an explanation, in each description. */
@@ -88,6 +90,7 @@ export function readDemo(): DemoView {
   const gaps = byTestId("stats-gaps");
   return {
     connection: byTestId("connection-state")?.textContent ?? "",
+    dtls: byTestId("dtls-state")?.textContent ?? "",
     localSdp: byTestId("local-sdp")?.textContent ?? "",
     remoteSdp: byTestId("remote-sdp")?.textContent ?? "",
     annotated: {
