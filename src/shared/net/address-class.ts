@@ -57,7 +57,7 @@ interface V4Row {
 /** Most specific first where blocks nest (255.255.255.255 inside 240.0.0.0/4). */
 const IPV4_ROWS: readonly V4Row[] = [
   { cidr: "0.0.0.0/32", kind: "unspecified", rfc: "RFC 1122", label: "Unspecified address: “no address yet” or “any address”, never a real destination" },
-  { cidr: "0.0.0.0/8", kind: "reserved", rfc: "RFC 791", label: "“This network”: reserved, not used as a real address" },
+  { cidr: "0.0.0.0/8", kind: "reserved", rfc: "RFC 1122", label: "“This network”: reserved, not used as a real address" },
   { cidr: "10.0.0.0/8", kind: "private", rfc: "RFC 1918", label: "Private address (10.0.0.0/8): only meaningful inside a home, office or cloud network; a NAT stands between it and the internet" },
   { cidr: "100.64.0.0/10", kind: "cgnat", rfc: "RFC 6598", label: "Shared address space (100.64.0.0/10) used by carrier-grade NAT: your provider shares public addresses among many customers" },
   { cidr: "127.0.0.0/8", kind: "loopback", rfc: "RFC 1122", label: "Loopback: this same machine talking to itself; never leaves the computer" },
