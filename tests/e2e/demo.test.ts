@@ -35,6 +35,9 @@ afterAll(async () => {
 const openDemo = (query = ""): Promise<DemoTab> => tabs.open(query);
 const connectedPair = (extra = ""): ReturnType<DemoTabs["connectedPair"]> => tabs.connectedPair(extra);
 
+/** The runs table's last row, as text (number, kind, settings, the two times). */
+const lastRun = async (page: Page): Promise<string> => (await page.locator("[data-testid=runs] tr").last().textContent()) ?? "";
+
 async function selectedTypes(page: Page): Promise<{ local: string | null; remote: string | null }> {
   const box = page.getByTestId("selected-pair");
   await expect.poll(() => box.getAttribute("data-local-type"), { timeout: 10_000 }).not.toBeNull();
@@ -541,5 +544,46 @@ describe("two-tab demo", () => {
     await a.getByTestId("chat-input").fill("still here");
     await a.getByTestId("chat-send").click();
     await expect.poll(() => b.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("still here");
+    // The other tab restarted too (its answer had new credentials) and timed its side as a run.
+    await expect.poll(() => lastRun(b), { timeout: 10_000 }).toMatch(/^2ICE restart \(offered by the other tab[^]*\d+ ms—$/u);
+  });
+
+  it("restarts ICE from each tab with the camera on in both: both tabs time each restart within 8 s, and a tab whose browser keeps the old pair says why", async () => {
+    const { a, b } = await connectedPair();
+    for (const page of [a, b]) await page.getByTestId("media-toggle").click();
+    const videoWidth = (page: Page): Promise<number> => page.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=remote-video]")?.videoWidth ?? 0);
+    for (const page of [a, b]) await expect.poll(() => videoWidth(page), { timeout: 20_000 }).toBeGreaterThan(0);
+    // Each tab restarts once, the one that made the first offer (ICE controlling) first. Chromium's
+    // controlled tab often keeps its old pair selected, whichever tab restarted: the restart must
+    // end there too, in the runs of both tabs.
+    for (const [n, clicking, other] of [
+      [2, a, b],
+      [3, b, a],
+    ] as const) {
+      await clicking.getByTestId("ice-restart").click();
+      const clicked = Date.now();
+      const finished = new RegExp(`^${n}ICE restart[^]*\\d+ ms—$`, "u");
+      for (const page of [clicking, other]) await expect.poll(() => lastRun(page), { timeout: 8_000 }).toMatch(finished);
+      expect(Date.now() - clicked).toBeLessThan(8_000);
+      expect(await lastRun(other)).toContain("offered by the other tab");
+      for (const page of [clicking, other]) {
+        // The run says when the browser kept the old pair, and the timeline says why.
+        if (!(await lastRun(page)).includes("this tab still sends on the old pair")) continue;
+        await page.getByTestId("timeline-list").evaluate((list) => ((list.closest("details") as HTMLDetailsElement).open = true));
+        await expect.poll(() => page.getByTestId("timeline-list").textContent(), { timeout: 5_000 }).toContain("ICE restart: the other tab sends on a new pair; this tab still sends on the old one");
+        const text = (await page.getByTestId("timeline-list").textContent()) ?? "";
+        expect(text).toMatch(/nominated .+ after the restart, and its packets arrive here on that pair/u);
+        expect(text).toContain("peer-reflexive");
+      }
+    }
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      await from.getByTestId("chat-input").fill("after the restart");
+      await from.getByTestId("chat-send").click();
+      await expect.poll(() => to.getByTestId("chat-log").textContent(), { timeout: 10_000 }).toContain("after the restart");
+    }
+    for (const page of [a, b]) expect(await page.getByTestId("connection-state").textContent()).toBe("connected");
   });
 });

@@ -114,6 +114,8 @@ const runSchema = z.object({
   connectMs: z.number().optional(),
   channelMs: z.number().optional(),
   startedAt: z.number(),
+  /** Who made an ICE restart's offer, and how it ended, where that needs saying (absent in older files). */
+  note: z.string().max(300).optional(),
 });
 
 /** A getStats() entry: only what every entry has is checked; the rest is kept as it came. */

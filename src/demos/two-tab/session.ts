@@ -13,7 +13,8 @@ import { candidateRow, candidateTypeOf, dropped, filterSdpCandidates, hostPort, 
 import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./channel-messages.ts";
 import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
-import { localUfrag, readPairs, selectedPairUfrag, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
+import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
+import { isFirefoxSdp, peerNominatedNote, restartBaseline, restartOutcome, type RestartBaseline } from "./ice-restart.ts";
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
@@ -37,6 +38,8 @@ export interface Run {
   /** ... to the data channel opening (connect runs). */
   channelMs?: number;
   startedAt: number;
+  /** Who made an ICE restart's offer, and how it ended, when that is not this tab's click and its own pair. */
+  note?: string;
 }
 
 export type Phase = "connecting" | "waiting" | "negotiating" | "connected" | "peer-left" | "room-full" | "error";
@@ -112,15 +115,12 @@ interface Peer {
   selectedPairId: string | undefined;
   /** Numbers this tab's RTCPeerConnections: stats counters start again in each (stats-history.ts). */
   connection: number;
-  /** Set by an ICE restart until the new ICE session has a selected pair. */
-  restart: { pairId: string | undefined; pairChanges: number | undefined; localUfrag: string | undefined } | undefined;
+  /** Set by an ICE restart (this tab's or the other tab's) until the stats show it over (ice-restart.ts). */
+  restart: { baseline: RestartBaseline; run: Run | undefined; peerNominatedAt?: number } | undefined;
 }
 
-/** The transport's count of selected-pair changes (RTCTransportStats), if the browser reports it. */
-function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
-  const transport = stats.find((s) => s.type === "transport" && typeof s["selectedCandidatePairChanges"] === "number");
-  return transport ? (transport["selectedCandidatePairChanges"] as number) : undefined;
-}
+/** How long a restart's end by the other tab's nomination alone must last before the run takes it (see pollStats). */
+const PEER_NOMINATED_SETTLE_MS = 1000;
 
 /** The longest a page waits for its WebRTC warm-up before it joins its room anyway. */
 const WARM_UP_LIMIT_MS = 1000;
@@ -235,15 +235,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     changed();
   }
 
-  function startRun(kind: Run["kind"]): void {
-    currentRun = { n: state.runs.length + 1, kind, settings: experimentsLabel(state.experiments), startedAt: now() };
+  function startRun(kind: Run["kind"], note?: string): void {
+    currentRun = { n: state.runs.length + 1, kind, settings: experimentsLabel(state.experiments), startedAt: now(), ...(note !== undefined ? { note } : {}) };
     state.runs = [...state.runs, currentRun];
     state.attemptInFlight = true;
   }
 
-  function finishRun(field: "connectMs" | "channelMs"): void {
+  /** `at`: when the step was reached, if that was before now (server clock, ms). */
+  function finishRun(field: "connectMs" | "channelMs", at = now()): void {
     if (!currentRun || currentRun[field] !== undefined) return;
-    currentRun[field] = Math.round(now() - currentRun.startedAt);
+    currentRun[field] = Math.round(at - currentRun.startedAt);
     state.runs = [...state.runs];
     if (field === "channelMs" || currentRun.kind === "ice-restart") state.attemptInFlight = false;
   }
@@ -346,21 +347,45 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         detail: `${hostPort(selected.local.address, selected.local.port)} ↔ ${hostPort(selected.remote.address, selected.remote.port)}`,
       });
     }
-    // The restart is done once the transport selected a pair after it: a different pair, or (where
-    // the browser counts them) one more selection, since a pair can be re-selected under the same id.
+    // An ICE restart is over here once the transport selected a pair after it, or once the other
+    // tab nominated a pair after it and sends on it (ice-restart.ts says when each applies). The
+    // second is taken only if this browser has not selected a pair a second later (a controlled
+    // agent normally selects the nominated pair as soon as its own check of it succeeds), and is
+    // timed from when the data first arrived.
     const restart = current.restart;
-    if (selected && restart) {
-      const changes = selectedPairChanges(lastStats);
-      // Or, most directly, the selected pair's local candidate carries the new credentials (a pair
-      // of the new session can reuse the old one's addresses, and so its stats ID).
-      const ufrag = selectedPairUfrag(lastStats, selected.id);
-      const newSession = ufrag !== undefined && restart.localUfrag !== undefined && ufrag !== restart.localUfrag;
-      if (newSession || selected.id !== restart.pairId || (changes !== undefined && restart.pairChanges !== undefined && changes > restart.pairChanges)) {
-        current.restart = undefined;
-        if (currentRun?.kind === "ice-restart") finishRun("connectMs");
+    const outcome = restart && peer === current ? restartOutcome(restart.baseline, lastStats) : undefined;
+    if (restart && outcome?.kind === "peer-nominated" && restart.peerNominatedAt === undefined) restart.peerNominatedAt = now();
+    const settled = outcome?.kind === "selected" || (restart?.peerNominatedAt !== undefined && now() - restart.peerNominatedAt >= PEER_NOMINATED_SETTLE_MS);
+    if (restart && outcome && settled) {
+      current.restart = undefined;
+      const run = restart.run;
+      if (outcome.kind === "peer-nominated") {
+        const note = peerNominatedNote(outcome, isFirefoxSdp(current.pc.localDescription?.sdp));
+        if (run) run.note = `${run.note === undefined ? "" : `${run.note}; `}ended when the other tab's new pair carried data: this tab still sends on the old pair`;
+        record("note", note.label, { detail: note.detail });
       }
+      if (run && run === currentRun) finishRun("connectMs", outcome.kind === "peer-nominated" ? restart.peerNominatedAt : now());
     }
     changed();
+  }
+
+  /**
+   * Watches an ICE restart until the stats show it over: new ufrag and password, new candidates,
+   * new pairs (RFC 8445 §9). The stats are polled quickly meanwhile, so the time shown is not
+   * rounded to the 1 s refresh.
+   */
+  function watchRestart(current: Peer, run: Run | undefined): void {
+    const watched = { baseline: restartBaseline(lastStats, current.selectedPairId), run };
+    current.restart = watched;
+    const started = Date.now();
+    const fast = setInterval(() => {
+      if (current.restart !== watched || peer !== current) clearInterval(fast);
+      else if (Date.now() - started > 15_000) {
+        clearInterval(fast);
+        if (run === currentRun) state.attemptInFlight = false;
+        record("note", "ICE restart: no pair selected after the restart within 15 s (the old pair may still carry the traffic; the 1 s refresh keeps watching)");
+      } else void pollStats(current).catch(() => undefined);
+    }, 25);
   }
 
   function setupChannel(current: Peer, channel: RTCDataChannel): void {
@@ -493,8 +518,13 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
               return;
             }
             // New ICE credentials in an offer on a live connection: the other tab restarted ICE (RFC 8445 §9).
+            // This tab restarts too (its answer has new credentials), and times it as a run of its own.
             const before = pc.remoteDescription ? iceUfrag(pc.remoteDescription.sdp) : undefined;
-            if (description.type === "offer" && before !== undefined && before !== iceUfrag(description.sdp ?? "")) markStats("the other tab restarted ICE", "ice-restart");
+            if (description.type === "offer" && before !== undefined && before !== iceUfrag(description.sdp ?? "")) {
+              startRun("ice-restart", "offered by the other tab");
+              markStats("the other tab restarted ICE", "ice-restart");
+              watchRestart(current, currentRun);
+            }
             isSettingRemoteAnswerPending = description.type === "answer";
             await pc.setRemoteDescription(description); // a polite peer rolls back its own offer implicitly
             isSettingRemoteAnswerPending = false;
@@ -597,7 +627,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
     /** The connection is up (the DTLS transport or the connection said so, whichever came first). */
     const connected = (): void => {
-      finishRun("connectMs");
+      // An ICE restart's run ends on the stats instead (pollStats): the state may not change at all.
+      if (currentRun?.kind === "connect") finishRun("connectMs");
       setStatus("connected", "Connected: the two tabs now talk directly (or through the TURN relay), not through the signaling server.");
       // A data channel that does not open within a second is not worth holding the page's frames for.
       const run = currentRun;
@@ -622,9 +653,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     /**
      * The DTLS handshake can only finish over an ICE pair that works, so the DTLS transport turning
      * "connected" is when this connection is up. Chromium turns `connectionState` to "connected"
-     * only once it has also finished gathering candidates (measured: when a TURN server answers
-     * after the handshake, the state follows the end of gathering, not the handshake), so on a busy
-     * machine it can come tens of milliseconds after the data channel opened. The run's time to
+     * only once it has also stopped gathering candidates (measured: the state followed the end of
+     * gathering each time), so on a busy machine it can come tens or hundreds of milliseconds after
+     * the data channel opened. The run's time to
      * connect is taken from whichever of the two comes first, and the timeline shows both.
      */
     let watchedDtls: RTCDtlsTransport | undefined;
@@ -984,19 +1015,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const run = currentRun;
       record("note", "ICE restart requested");
       markStats("this tab restarted ICE", "ice-restart");
-      current.restart = { pairId: current.selectedPairId, pairChanges: selectedPairChanges(lastStats), localUfrag: localUfrag(lastStats) };
+      watchRestart(current, run);
       current.pc.restartIce();
-      // New ufrag/pwd, new candidates, new pairs: the run ends when a pair is selected after the
-      // restart. Poll the stats quickly until then, so the time shown is not rounded to the 1 s refresh.
-      const started = Date.now();
-      const fast = setInterval(() => {
-        if (run?.connectMs !== undefined || peer !== current) clearInterval(fast);
-        else if (Date.now() - started > 15_000) {
-          clearInterval(fast);
-          state.attemptInFlight = false;
-          record("note", "ICE restart: no pair selected after the restart within 15 s (the old pair may still carry the traffic; the 1 s refresh keeps watching)");
-        } else void pollStats(current).catch(() => undefined);
-      }, 25);
     },
     async reconnect(experiments) {
       state.experiments = { ...experiments };

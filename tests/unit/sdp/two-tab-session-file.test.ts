@@ -77,6 +77,13 @@ describe("readSessionFile", () => {
     expect(errorOf((json) => Object.assign((json["pairs"] as { local: Record<string, unknown> }[])[0]?.local ?? {}, { relatedPort: 70000 }) && json).message).toContain("pairs[0].local.relatedPort");
   });
 
+  it("keeps a run's note (who made an ICE restart's offer, how it ended), and opens files saved before runs had one", () => {
+    const restart = { n: 2, kind: "ice-restart" as const, settings: "all candidates, trickle", connectMs: 64, startedAt: 5_000, note: "offered by the other tab; ended when the other tab's new pair carried data: this tab still sends on the old pair" };
+    const json = exportSession({ ...SESSION, runs: [...SESSION.runs, restart] }, { maskAddresses: false, exportedAt: EXPORTED_AT });
+    expect(session(readSessionFile(json)).runs[1]).toEqual(restart);
+    expect(session(readSessionFile(exported(false))).runs[0]).not.toHaveProperty("note");
+  });
+
   it("reads an unmasked export back as the demo had it", () => {
     const file = session(readSessionFile(exported(false)));
     expect(file).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: EXPORTED_AT, masked: false, roomId: SESSION.roomId, role: "impolite", connectionState: "connected" });

@@ -145,7 +145,7 @@ export function drawRuns(root: ParentNode, runs: readonly SavedRun[], emptyText:
       "tr",
       {},
       el("td", { class: "num" }, run.n),
-      el("td", {}, run.kind === "connect" ? "connect" : "ICE restart"),
+      el("td", {}, run.kind === "connect" ? "connect" : "ICE restart", run.note === undefined ? undefined : el("span", { class: "tt-run-note" }, ` (${run.note})`)),
       el("td", {}, run.settings),
       el("td", { class: "num" }, run.connectMs === undefined ? unfinished : `${run.connectMs} ms`),
       el("td", { class: "num" }, run.channelMs === undefined ? (run.kind === "connect" ? unfinished : "—") : `${run.channelMs} ms`),

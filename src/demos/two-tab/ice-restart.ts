@@ -1,0 +1,109 @@
+/**
+ * ICE restarts (RFC 8445 §9) in the two-tab demo, read from getStats(): when one is over in this
+ * tab. Input is the stats report as plain objects, so this runs and is tested without a browser.
+ *
+ * A browser behaviour shapes it (seen in Chromium 156's own logs): Chromium's controlled agent
+ * can leave the other tab's new pair unchecked. The other tab's first check often arrives before
+ * its trickled candidate, so the pair starts with a peer-reflexive remote candidate (type
+ * preference 110, below host's 126). While the old session's selected pair works and ranks higher
+ * on the same network, Chromium prunes the new pair at once, and a pruned pair gets no checks of
+ * its own, not even the triggered check of RFC 8445 §7.3.1.4. The controlling tab nominates it and
+ * sends on it; getStats() here says "waiting" and keeps the old pair selected, for as long as the
+ * old pair works.
+ */
+import { hostPort } from "./candidates.ts";
+import { localUfrag, readPairs, selectedPairUfrag, TYPE_WORDS, type PairCandidate, type PairRow, type StatsEntry } from "./pairs.ts";
+
+/** What the stats said when the restart began, to tell what came after it. */
+export interface RestartBaseline {
+  /** The selected pair then, if any. */
+  pairId: string | undefined;
+  /** The transport's count of selected-pair changes (RTCTransportStats), where the browser reports it. */
+  pairChanges: number | undefined;
+  /** The ICE session's local username fragment then: the restart replaces it. */
+  localUfrag: string | undefined;
+  /** Every pair listed then: whether it was nominated, and the bytes received on it. */
+  pairs: Readonly<Record<string, { nominated: boolean; bytesReceived: number }>>;
+}
+
+export type RestartOutcome =
+  /** This tab's transport selected a pair after the restart: the usual end. */
+  | { kind: "selected"; pair: PairRow }
+  /**
+   * The other tab (the controlling agent) nominated a pair after the restart and sends on it,
+   * while this tab's transport keeps another pair selected (`selected`, what this tab sends on).
+   */
+  | { kind: "peer-nominated"; pair: PairRow; selected: PairRow | undefined };
+
+/** The transport's count of selected-pair changes (RTCTransportStats), if the browser reports it. */
+export function selectedPairChanges(stats: readonly StatsEntry[]): number | undefined {
+  const transport = stats.find((s) => s.type === "transport" && typeof s["selectedCandidatePairChanges"] === "number");
+  return transport ? (transport["selectedCandidatePairChanges"] as number) : undefined;
+}
+
+/** `selectedPairId`: the pair this tab last saw selected (the stats may be a moment old). */
+export function restartBaseline(stats: readonly StatsEntry[], selectedPairId: string | undefined): RestartBaseline {
+  const pairs: Record<string, { nominated: boolean; bytesReceived: number }> = {};
+  for (const pair of readPairs(stats).pairs) pairs[pair.id] = { nominated: pair.nominated, bytesReceived: pair.bytesReceived };
+  return { pairId: selectedPairId, pairChanges: selectedPairChanges(stats), localUfrag: localUfrag(stats), pairs };
+}
+
+/** Whether the stats show the restart over in this tab, and how; undefined while it is not. */
+export function restartOutcome(baseline: RestartBaseline, stats: readonly StatsEntry[]): RestartOutcome | undefined {
+  const view = readPairs(stats);
+  const selected = view.selected;
+  if (selected) {
+    // A different pair, or (where the browser counts them) one more selection, since a pair can
+    // be selected again under the same ID; or, most directly, the selected pair's local candidate
+    // carries the new credentials (a pair of the new session can reuse the old one's addresses,
+    // and so its stats ID). The transport's credentials, not any that differ from the baseline's:
+    // a pair kept selected through an earlier restart carries credentials older than both.
+    const ufrag = selectedPairUfrag(stats, selected.id);
+    const current = localUfrag(stats);
+    const newSession = ufrag !== undefined && baseline.localUfrag !== undefined && ufrag !== baseline.localUfrag && (current === undefined || ufrag === current);
+    const changes = selectedPairChanges(stats);
+    const moreChanges = changes !== undefined && baseline.pairChanges !== undefined && changes > baseline.pairChanges;
+    if (newSession || selected.id !== baseline.pairId || moreChanges) return { kind: "selected", pair: selected };
+  }
+  // The controlled agent learns of a nomination from the USE-CANDIDATE flag in the other tab's
+  // check (RFC 8445 §7.3.1.5). A pair nominated since the restart that has received data since
+  // is the one the other tab sends on.
+  const nominated = view.pairs.find((pair) => {
+    if (!pair.nominated || pair.selected) return false;
+    const before = baseline.pairs[pair.id];
+    return before === undefined ? pair.bytesReceived > 0 : !before.nominated && pair.bytesReceived > before.bytesReceived;
+  });
+  return nominated ? { kind: "peer-nominated", pair: nominated, selected } : undefined;
+}
+
+const end = (c: PairCandidate): string => `${TYPE_WORDS[c.type] ?? c.type} ${c.address === undefined ? "(address hidden)" : hostPort(c.address, c.port)}`;
+const path = (pair: PairRow): string => `${end(pair.local)} ↔ ${end(pair.remote)}`;
+
+/**
+ * The timeline's words for a restart that ended with the other tab's nomination alone.
+ * `firefox`: this tab is Firefox, whose reasons the page has not seen (the explanation is Chromium's).
+ */
+export function peerNominatedNote(outcome: Extract<RestartOutcome, { kind: "peer-nominated" }>, firefox = false): { label: string; detail: string } {
+  const { pair, selected } = outcome;
+  const unchecked = pair.state === "waiting" || pair.state === "frozen";
+  const parts = [
+    `The other tab, the controlling agent, nominated ${path(pair)} after the restart, and its packets arrive here on that pair.`,
+    selected ? `This tab's browser still has ${path(selected)} selected, so what this tab sends goes that way.` : "This tab's browser has no pair selected.",
+  ];
+  if (unchecked && firefox) parts.push(`getStats() says the new pair is "${pair.state}": this browser never checked it itself.`);
+  else if (unchecked) {
+    parts.push(
+      `getStats() says the new pair is "${pair.state}": this browser never checked it itself. Chromium does this when the other tab's first check arrives before its candidate: the pair starts with a peer-reflexive candidate, which ranks below the old selected pair, and Chromium prunes it instead of making the triggered check of RFC 8445 §7.3.1.4. A pruned pair is checked again only if the old pair stops working; until then the two directions take different pairs, and both work.`,
+    );
+  }
+  return { label: "ICE restart: the other tab sends on a new pair; this tab still sends on the old one", detail: parts.join(" ") };
+}
+
+/**
+ * Firefox writes its name into the origin line of every description it makes (RFC 8866 §5.2).
+ * Read it from a description as its writer sent it: Chromium's remoteDescription is rewritten
+ * with "-" as the origin's username.
+ */
+export function isFirefoxSdp(sdp: string | undefined): boolean {
+  return sdp !== undefined && /^o=mozilla\.\.\.THIS_IS_SDPARTA/mu.test(sdp);
+}
