@@ -166,6 +166,85 @@ describe("two-tab demo, Firefox ↔ Chromium", () => {
   );
 });
 
+/** The description's ICE username fragment; an ICE restart changes it (RFC 8445 §9). */
+const ufragOf = (sdp: string): string | undefined => /a=ice-ufrag:(\S+)/u.exec(sdp)?.[1];
+
+/** The runs table's last row and the timeline's text, read in the page (either browser). */
+function restartView(): { lastRun: string; timeline: string } {
+  const list = document.querySelector('[data-testid="timeline-list"]');
+  const details = list?.closest("details");
+  // The list is drawn only while it is open.
+  if (details && !details.open) details.open = true;
+  const rows = document.querySelectorAll('[data-testid="runs"] tr');
+  return { lastRun: rows[rows.length - 1]?.textContent ?? "", timeline: list?.textContent ?? "" };
+}
+
+describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Chromium tab", () => {
+  // Chromium's own restart offer fails with Firefox, differently by who made the first offer
+  // (src/demos/two-tab/ice-restart.ts): the Chromium tab has the Firefox tab make the offer.
+  for (const [first, why] of [
+    ["Firefox", "Here Firefox is the DTLS server, so the first way applies."],
+    ["Chromium", "Here this tab controls ICE, so the second way applies."],
+  ] as const) {
+    it(
+      `${first} opened the room: the Firefox tab makes the offer, both tabs stay connected, chat crosses both ways, the ICE credentials change and both runs finish`,
+      async () => {
+        let chromiumTab: ChromiumPage;
+        let firefoxTab: FirefoxTab;
+        let chromiumErrors: string[];
+        if (first === "Firefox") {
+          firefoxTab = await openFirefox("/demo/");
+          const opened = await chromiumTabs.open(`?room=${await firefoxRoom(firefoxTab.page)}`);
+          chromiumTab = opened.page;
+          chromiumErrors = opened.errors;
+        } else {
+          const opened = await chromiumTabs.open();
+          chromiumTab = opened.page;
+          chromiumErrors = opened.errors;
+          firefoxTab = await openFirefox(`/demo/?room=${await roomOf(chromiumTab)}`);
+        }
+        const ff = firefoxTab.page;
+        await expect.poll(async () => (await chromiumView(chromiumTab)).connection, { timeout: 20_000 }).toBe("connected");
+        await expect.poll(async () => (await firefoxView(ff)).connection, { timeout: 20_000 }).toBe("connected");
+        await expect.poll(async () => (await chromiumView(chromiumTab)).selected.local, { timeout: 10_000 }).not.toBeNull();
+        const before = { chromium: ufragOf((await chromiumView(chromiumTab)).localSdp), firefox: ufragOf((await firefoxView(ff)).localSdp) };
+        expect(before.chromium).toBeDefined();
+        expect(before.firefox).toBeDefined();
+
+        await chromiumTab.getByTestId("ice-restart").click();
+        await expect.poll(async () => (await chromiumTab.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(offered by the Firefox tab, as this tab asked[^]*\d+ ms—$/u);
+        await expect.poll(async () => (await ff.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(this tab's offer, as the other tab asked[^]*\d+ ms—$/u);
+
+        // New credentials on both sides, and each tab has the other's.
+        await expect.poll(async () => ufragOf((await chromiumView(chromiumTab)).localSdp), { timeout: 10_000 }).not.toBe(before.chromium);
+        await expect.poll(async () => ufragOf((await firefoxView(ff)).localSdp), { timeout: 10_000 }).not.toBe(before.firefox);
+        await expect.poll(async () => ufragOf((await chromiumView(chromiumTab)).remoteSdp), { timeout: 10_000 }).toBe(ufragOf((await firefoxView(ff)).localSdp));
+        await expect.poll(async () => ufragOf((await firefoxView(ff)).remoteSdp), { timeout: 10_000 }).toBe(ufragOf((await chromiumView(chromiumTab)).localSdp));
+
+        await chromiumTab.getByTestId("chat-input").fill("after the restart, from Chromium");
+        await chromiumTab.getByTestId("chat-send").click();
+        await expect.poll(async () => (await firefoxView(ff)).chat, { timeout: 10_000 }).toContain("after the restart, from Chromium");
+        await firefoxSendsChat(ff, "after the restart, from Firefox");
+        await expect.poll(async () => (await chromiumView(chromiumTab)).chat, { timeout: 10_000 }).toContain("after the restart, from Firefox");
+        expect((await chromiumView(chromiumTab)).connection).toBe("connected");
+        expect((await firefoxView(ff)).connection).toBe("connected");
+
+        // The timeline says what the page did and why (timelines are shared: both tabs have it all).
+        for (const timeline of [async () => (await chromiumTab.evaluate(restartView)).timeline, async () => (await ff.evaluate(restartView)).timeline]) {
+          await expect.poll(timeline, { timeout: 10_000 }).toContain("ICE restart: the other tab asked this tab to make the offer");
+          const text = await timeline();
+          expect(text).toContain("ICE restart: asked the Firefox tab to make the offer");
+          expect(text).toContain(why);
+          expect(text).not.toContain("negotiation error");
+        }
+        expect(firefoxTab.errors).toEqual([]);
+        expect(chromiumErrors).toEqual([]);
+      },
+      TWO_BROWSERS_MS,
+    );
+  }
+});
+
 describe("two-tab demo, Firefox ↔ Firefox", () => {
   async function firefoxPair(query = ""): Promise<{ a: FirefoxTab; b: FirefoxTab }> {
     const a = await openFirefox(`/demo/${query ? `?${query}` : ""}`);

@@ -1,6 +1,7 @@
 /**
- * What the two tabs say to each other over the data channel once it is open: chat lines, and
- * their timeline events so each tab can draw the whole session. The other tab is untrusted input
+ * What the two tabs say to each other over the data channel once it is open: chat lines, their
+ * timeline events so each tab can draw the whole session, and a request to make an ICE restart's
+ * offer (a Chromium tab asks a Firefox tab: see ice-restart.ts). The other tab is untrusted input
  * like any other: every message is validated before use.
  */
 import { z } from "../../shared/zod.ts";
@@ -11,6 +12,7 @@ export const MAX_CHAT_LENGTH = 500;
 export const channelMessageSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("chat"), text: z.string().min(1).max(MAX_CHAT_LENGTH) }),
   z.strictObject({ t: z.literal("timeline"), events: z.array(timelineEventSchema).max(500) }),
+  z.strictObject({ t: z.literal("restart-ice") }),
 ]);
 
 export type ChannelMessage = z.infer<typeof channelMessageSchema>;

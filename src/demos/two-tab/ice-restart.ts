@@ -1,15 +1,18 @@
 /**
  * ICE restarts (RFC 8445 §9) in the two-tab demo, read from getStats(): when one is over in this
- * tab. Input is the stats report as plain objects, so this runs and is tested without a browser.
+ * tab, and who should make the offer. Input is the stats report as plain objects and the
+ * descriptions as text, so this runs and is tested without a browser.
  *
- * A browser behaviour shapes it (seen in Chromium 156's own logs): Chromium's controlled agent
- * can leave the other tab's new pair unchecked. The other tab's first check often arrives before
- * its trickled candidate, so the pair starts with a peer-reflexive remote candidate (type
- * preference 110, below host's 126). While the old session's selected pair works and ranks higher
- * on the same network, Chromium prunes the new pair at once, and a pruned pair gets no checks of
- * its own, not even the triggered check of RFC 8445 §7.3.1.4. The controlling tab nominates it and
- * sends on it; getStats() here says "waiting" and keeps the old pair selected, for as long as the
- * old pair works.
+ * Two browser behaviours shape it (seen in Chromium 156's own logs and Firefox ESR 153):
+ * - Chromium's controlled agent can leave the other tab's new pair unchecked. The other tab's
+ *   first check often arrives before its trickled candidate, so the pair starts with a
+ *   peer-reflexive remote candidate (type preference 110, below host's 126). While the old
+ *   session's selected pair works and ranks higher on the same network, Chromium prunes the new
+ *   pair at once, and a pruned pair gets no checks of its own, not even the triggered check of
+ *   RFC 8445 §7.3.1.4. The controlling tab nominates it and sends on it; getStats() here says
+ *   "waiting" and keeps the old pair selected, for as long as the old pair works.
+ * - A restart that Chromium offers to Firefox fails (see askFirefoxNote); one that Firefox offers
+ *   works. So a Chromium tab asks a Firefox tab to make the offer.
  */
 import { hostPort } from "./candidates.ts";
 import { localUfrag, readPairs, selectedPairUfrag, TYPE_WORDS, type PairCandidate, type PairRow, type StatsEntry } from "./pairs.ts";
@@ -107,3 +110,45 @@ export function peerNominatedNote(outcome: Extract<RestartOutcome, { kind: "peer
 export function isFirefoxSdp(sdp: string | undefined): boolean {
   return sdp !== undefined && /^o=mozilla\.\.\.THIS_IS_SDPARTA/mu.test(sdp);
 }
+
+/**
+ * Who makes the offer when this tab's reader asks for a restart: this tab, or (a tab that is not
+ * Firefox, with a Firefox tab on the other end) the Firefox tab, asked over the data channel.
+ * Which browser each tab is comes from the descriptions, not from the user agent.
+ */
+export function restartOfferer(localSdp: string | undefined, remoteSdp: string | undefined): "this-tab" | "ask-firefox" {
+  return isFirefoxSdp(remoteSdp) && localSdp !== undefined && !isFirefoxSdp(localSdp) ? "ask-firefox" : "this-tab";
+}
+
+/** This tab's DTLS and ICE roles (RTCTransportStats), where the browser reports them. */
+export function transportRoles(stats: readonly StatsEntry[]): { dtls: "client" | "server" | undefined; ice: "controlling" | "controlled" | undefined } {
+  const transport = stats.find((s) => s.type === "transport");
+  const dtls = transport?.["dtlsRole"];
+  const ice = transport?.["iceRole"];
+  return { dtls: dtls === "client" || dtls === "server" ? dtls : undefined, ice: ice === "controlling" || ice === "controlled" ? ice : undefined };
+}
+
+/** The timeline's words when this tab asks the Firefox tab to make the restart's offer. */
+export function askFirefoxNote(roles: ReturnType<typeof transportRoles>): { label: string; detail: string } {
+  const now =
+    roles.dtls === "client"
+      ? "Here Firefox is the DTLS server, so the first way applies."
+      : roles.ice === "controlling"
+        ? "Here this tab controls ICE, so the second way applies."
+        : "";
+  const detail = [
+    "A restart Chromium offers to Firefox fails (seen with Chromium 156 and Firefox ESR 153), in one of two ways depending on the roles the first offer set.",
+    `When Firefox is the DTLS server (it made the first offer), it answers a=setup:active while it stays the server, and Chromium refuses that answer ("Failed to set SSL role"): a later answer must keep the DTLS role already negotiated (RFC 8842 §5.5).`,
+    "When Chromium controls ICE (it made the first offer), its new candidates check Firefox's old ones before Firefox's answer arrives, and it nominates a pair of Firefox's old ICE session: Firefox's new session is left without a nominated pair, and data stops.",
+    now,
+    "A restart Firefox offers works either way. So this tab sent no offer of its own: it asked the Firefox tab, over the data channel, to restart ICE, and answers the offer with new ICE credentials that the Firefox tab sends. The DTLS roles stay as they were.",
+  ];
+  return { label: "ICE restart: asked the Firefox tab to make the offer (a restart Chromium offers to Firefox fails)", detail: detail.filter((s) => s !== "").join(" ") };
+}
+
+/** The Firefox tab's words when the other tab asks it to restart. */
+export const ASKED_TO_RESTART_NOTE = {
+  label: "ICE restart: the other tab asked this tab to make the offer",
+  detail:
+    "A restart Chromium offers to Firefox fails (the other tab's note says how), and one Firefox offers works, so the page has the Firefox tab make the offer: new ICE credentials (RFC 8445 §9), new candidates, new checks.",
+} as const;

@@ -14,7 +14,7 @@ import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./cha
 import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
-import { isFirefoxSdp, peerNominatedNote, restartBaseline, restartOutcome, type RestartBaseline } from "./ice-restart.ts";
+import { ASKED_TO_RESTART_NOTE, askFirefoxNote, isFirefoxSdp, peerNominatedNote, restartBaseline, restartOfferer, restartOutcome, transportRoles, type RestartBaseline } from "./ice-restart.ts";
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { roomLink, type DemoParams } from "./params.ts";
@@ -115,8 +115,16 @@ interface Peer {
   selectedPairId: string | undefined;
   /** Numbers this tab's RTCPeerConnections: stats counters start again in each (stats-history.ts). */
   connection: number;
-  /** Set by an ICE restart (this tab's or the other tab's) until the stats show it over (ice-restart.ts). */
-  restart: { baseline: RestartBaseline; run: Run | undefined; peerNominatedAt?: number } | undefined;
+  /**
+   * Set by an ICE restart (this tab's or the other tab's) until the stats show it over
+   * (ice-restart.ts). `awaitingOffer`: this tab asked the other tab to make the offer.
+   */
+  restart: { baseline: RestartBaseline; run: Run | undefined; awaitingOffer: boolean; peerNominatedAt?: number } | undefined;
+  /**
+   * The last description the other tab sent, as it came: Chromium's remoteDescription is its own
+   * rewrite, whose origin line no longer names the browser that wrote it (see restartOfferer).
+   */
+  remoteSdpAsSent: string | undefined;
 }
 
 /** How long a restart's end by the other tab's nomination alone must last before the run takes it (see pollStats). */
@@ -374,8 +382,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
    * new pairs (RFC 8445 §9). The stats are polled quickly meanwhile, so the time shown is not
    * rounded to the 1 s refresh.
    */
-  function watchRestart(current: Peer, run: Run | undefined): void {
-    const watched = { baseline: restartBaseline(lastStats, current.selectedPairId), run };
+  function watchRestart(current: Peer, run: Run | undefined, awaitingOffer = false): void {
+    const watched = { baseline: restartBaseline(lastStats, current.selectedPairId), run, awaitingOffer };
     current.restart = watched;
     const started = Date.now();
     const fast = setInterval(() => {
@@ -386,6 +394,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         record("note", "ICE restart: no pair selected after the restart within 15 s (the old pair may still carry the traffic; the 1 s refresh keeps watching)");
       } else void pollStats(current).catch(() => undefined);
     }, 25);
+  }
+
+  /** This tab makes a restart's offer: restartIce() sets new ICE credentials for the next offer. */
+  function restartHere(current: Peer, note?: string): void {
+    startRun("ice-restart", note);
+    const run = currentRun;
+    record("note", "ICE restart requested");
+    markStats(note === undefined ? "this tab restarted ICE" : "this tab restarted ICE, as the other tab asked", "ice-restart");
+    watchRestart(current, run);
+    current.pc.restartIce();
   }
 
   function setupChannel(current: Peer, channel: RTCDataChannel): void {
@@ -408,6 +426,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (!message) return;
       if (message.t === "chat") {
         state.chat = [...state.chat, { from: "peer", text: message.text }];
+      } else if (message.t === "restart-ice") {
+        // The other tab asks this one to make an ICE restart's offer (see restartIce below).
+        record("note", ASKED_TO_RESTART_NOTE.label, { detail: ASKED_TO_RESTART_NOTE.detail });
+        restartHere(current, "this tab's offer, as the other tab asked");
       } else {
         const received = fromOtherTab(message.events);
         remoteEvents = [...remoteEvents, ...received];
@@ -483,6 +505,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       selectedPairId: undefined,
       connection: (connections += 1),
       restart: undefined,
+      remoteSdpAsSent: undefined,
       agingAt: config ? now() + msUntilAging(iceConfigFetchedAt, config.expiresAt * 1000, now()) : undefined,
       stopStats: () => undefined,
       adopt(id) {
@@ -518,12 +541,16 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
               return;
             }
             // New ICE credentials in an offer on a live connection: the other tab restarted ICE (RFC 8445 §9).
-            // This tab restarts too (its answer has new credentials), and times it as a run of its own.
+            // This tab restarts too (its answer has new credentials), and times it as a run of its
+            // own, unless this tab asked for the offer (then the run began with that request).
             const before = pc.remoteDescription ? iceUfrag(pc.remoteDescription.sdp) : undefined;
             if (description.type === "offer" && before !== undefined && before !== iceUfrag(description.sdp ?? "")) {
-              startRun("ice-restart", "offered by the other tab");
-              markStats("the other tab restarted ICE", "ice-restart");
-              watchRestart(current, currentRun);
+              if (current.restart?.awaitingOffer) current.restart.awaitingOffer = false;
+              else {
+                startRun("ice-restart", "offered by the other tab");
+                markStats("the other tab restarted ICE", "ice-restart");
+                watchRestart(current, currentRun);
+              }
             }
             isSettingRemoteAnswerPending = description.type === "answer";
             await pc.setRemoteDescription(description); // a polite peer rolls back its own offer implicitly
@@ -534,6 +561,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
             // The browser makes and applies the answer off this thread; the tables are filled meanwhile.
             const answered = description.type === "offer" ? pc.setLocalDescription() : undefined;
             state.remoteSdp = description.sdp;
+            current.remoteSdpAsSent = description.sdp;
             if (description.sdp) addRemoteCandidatesFromSdp(description.sdp);
             if (answered) {
               await answered;
@@ -1011,12 +1039,20 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     restartIce() {
       const current = peer;
       if (!current) return;
-      startRun("ice-restart");
-      const run = currentRun;
-      record("note", "ICE restart requested");
-      markStats("this tab restarted ICE", "ice-restart");
-      watchRestart(current, run);
-      current.pc.restartIce();
+      // With a Firefox tab on the other end, a tab that is not Firefox has the Firefox tab make the
+      // offer (ice-restart.ts askFirefoxNote says why), asked over the data channel.
+      const channel = current.channel;
+      if (restartOfferer(current.pc.localDescription?.sdp, current.remoteSdpAsSent) === "ask-firefox" && channel?.readyState === "open") {
+        startRun("ice-restart", "offered by the Firefox tab, as this tab asked");
+        const run = currentRun;
+        const note = askFirefoxNote(transportRoles(lastStats));
+        record("note", note.label, { detail: note.detail });
+        markStats("this tab asked the Firefox tab to restart ICE", "ice-restart");
+        watchRestart(current, run, true);
+        send(channel, { t: "restart-ice" });
+        return;
+      }
+      restartHere(current);
     },
     async reconnect(experiments) {
       state.experiments = { ...experiments };

@@ -1,10 +1,19 @@
 /**
- * When an ICE restart is over in a tab, from getStats() as Chromium and Firefox report it. The
- * stats below are shaped like the reports seen in the failing runs (Chromium 156 ↔ Chromium 156
- * with cameras on).
+ * When an ICE restart is over in a tab, from getStats() as Chromium and Firefox report it, and who
+ * makes the restart's offer. The stats below are shaped like the reports seen in the failing runs
+ * (Chromium 156 ↔ Chromium 156 with cameras on, and Chromium ↔ Firefox ESR 153).
  */
 import { describe, expect, it } from "vitest";
-import { isFirefoxSdp, peerNominatedNote, restartBaseline, restartOutcome, type RestartOutcome } from "../../../src/demos/two-tab/ice-restart.ts";
+import {
+  askFirefoxNote,
+  isFirefoxSdp,
+  peerNominatedNote,
+  restartBaseline,
+  restartOfferer,
+  restartOutcome,
+  transportRoles,
+  type RestartOutcome,
+} from "../../../src/demos/two-tab/ice-restart.ts";
 import type { StatsEntry } from "../../../src/demos/two-tab/pairs.ts";
 
 const HOST = 2122134271;
@@ -135,7 +144,7 @@ describe("peerNominatedNote", () => {
   });
 });
 
-describe("which browser wrote a description", () => {
+describe("who makes a restart's offer", () => {
   const CHROMIUM = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\n";
   const FIREFOX = "v=0\r\no=mozilla...THIS_IS_SDPARTA-153.8.0 4294967296 0 IN IP4 0.0.0.0\r\ns=-\r\n";
 
@@ -145,5 +154,25 @@ describe("which browser wrote a description", () => {
     expect(isFirefoxSdp(undefined)).toBe(false);
     // Only the origin line counts, not the text anywhere.
     expect(isFirefoxSdp(`${CHROMIUM}a=x-note:o=mozilla...THIS_IS_SDPARTA\r\n`)).toBe(false);
+  });
+
+  it("asks the Firefox tab when this tab is not Firefox, and restarts here otherwise", () => {
+    expect(restartOfferer(CHROMIUM, FIREFOX)).toBe("ask-firefox");
+    expect(restartOfferer(FIREFOX, CHROMIUM)).toBe("this-tab");
+    expect(restartOfferer(FIREFOX, FIREFOX)).toBe("this-tab");
+    expect(restartOfferer(CHROMIUM, CHROMIUM)).toBe("this-tab");
+    expect(restartOfferer(undefined, FIREFOX)).toBe("this-tab");
+  });
+
+  it("says which of the two failures the current roles would meet", () => {
+    expect(transportRoles([{ id: "T", type: "transport", dtlsRole: "client", iceRole: "controlled" }])).toEqual({ dtls: "client", ice: "controlled" });
+    expect(transportRoles([{ id: "T", type: "transport", dtlsRole: "unknown" }])).toEqual({ dtls: undefined, ice: undefined });
+    const asClient = askFirefoxNote({ dtls: "client", ice: "controlled" });
+    expect(asClient.label.length).toBeLessThanOrEqual(200);
+    expect(asClient.detail).toContain("Failed to set SSL role");
+    expect(asClient.detail).toContain("RFC 8842 §5.5");
+    expect(asClient.detail).toContain("Here Firefox is the DTLS server, so the first way applies.");
+    expect(askFirefoxNote({ dtls: "server", ice: "controlling" }).detail).toContain("Here this tab controls ICE, so the second way applies.");
+    expect(askFirefoxNote({ dtls: undefined, ice: undefined }).detail).not.toContain("applies.");
   });
 });

@@ -69,5 +69,8 @@ describe("demo URL and tab-to-tab messages", () => {
     expect(parseChannelMessage(new ArrayBuffer(4))).toBeUndefined();
     expect(parseChannelMessage(JSON.stringify({ t: "timeline", events: [{ side: "local", at: 1, kind: "note", label: "x" }] }))?.t).toBe("timeline");
     expect(parseChannelMessage(JSON.stringify({ t: "timeline", events: [{ side: "local", at: 1, kind: "evil", label: "x" }] }))).toBeUndefined();
+    // A request to make an ICE restart's offer carries nothing else.
+    expect(parseChannelMessage(JSON.stringify({ t: "restart-ice" }))).toEqual({ t: "restart-ice" });
+    expect(parseChannelMessage(JSON.stringify({ t: "restart-ice", now: true }))).toBeUndefined();
   });
 });
