@@ -261,9 +261,13 @@ async function installBarePreparedWaiter(page: Page): Promise<string> {
         return undefined;
       });
     };
-    bare.on("peer:joined", () => void bare.emit("signal:description", { description: { type: "offer", sdp: pc?.localDescription?.sdp } }));
+    let prepared = Promise.resolve();
+    let left = 0;
+    // The offer goes out once it is prepared (a newcomer arriving sooner waits for it).
+    bare.on("peer:joined", () => void prepared.then(() => bare.emit("signal:description", { description: { type: "offer", sdp: pc?.localDescription?.sdp } })));
     bare.on("peer:left", () => {
-      chain = chain.then(prepare);
+      left += 1;
+      prepared = chain = chain.then(prepare);
     });
     bare.on("signal:description", (m) => {
       chain = chain.then(() => pc?.setRemoteDescription(m["description"] as RTCSessionDescriptionInit));
@@ -271,15 +275,20 @@ async function installBarePreparedWaiter(page: Page): Promise<string> {
     bare.on("signal:candidate", (m) => {
       chain = chain.then(() => pc?.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
     });
-    (window as unknown as { ready: () => Promise<void> }).ready = () => chain;
-    await prepare();
+    // Resolves once the newcomer of run `runs` has left and the next offer is prepared.
+    (window as unknown as { ready: (runs: number) => Promise<void> }).ready = async (runs) => {
+      while (left < runs) await new Promise((wait) => setTimeout(wait, 20));
+      await prepared;
+    };
+    prepared = prepare();
+    await prepared;
     const joined = await bare.emit("room:join", {});
     return joined["roomId"] as string;
   });
 }
 
-async function barePreparedRun(newcomer: Page, waiter: Page, roomId: string): Promise<number> {
-  await waiter.evaluate(() => (window as unknown as { ready: () => Promise<void> }).ready());
+async function barePreparedRun(newcomer: Page, waiter: Page, roomId: string, runsBefore: number): Promise<number> {
+  await waiter.evaluate((runs) => (window as unknown as { ready: (runs: number) => Promise<void> }).ready(runs), runsBefore);
   await installBareSignaling(newcomer);
   return newcomer.evaluate(async (room) => {
     const bare = (window as unknown as { bare: Bare }).bare;
@@ -304,7 +313,10 @@ async function barePreparedRun(newcomer: Page, waiter: Page, roomId: string): Pr
       chain = chain.then(() => pc.addIceCandidate((m["candidate"] as RTCIceCandidateInit | null) ?? undefined).catch(() => undefined));
     });
     let start = 0;
-    const open = new Promise<number>((resolve) => dc.addEventListener("open", () => resolve(performance.now() - start)));
+    const open = new Promise<number>((resolve, fail) => {
+      dc.addEventListener("open", () => resolve(performance.now() - start));
+      setTimeout(() => fail(new Error("bare prepared reference: no data channel within 20 s")), 20_000);
+    });
     await bare.emit("room:join", { roomId: room });
     start = performance.now(); // as the demo: from the join's acknowledgement
     const ms = await open;
@@ -394,7 +406,7 @@ async function main(): Promise<void> {
       await settle();
       const newcomer = await context.newPage();
       await newcomer.goto(server.url);
-      barePrepared.push(await barePreparedRun(newcomer, preparedWaiter, preparedRoom));
+      barePrepared.push(await barePreparedRun(newcomer, preparedWaiter, preparedRoom, run));
       await newcomer.close();
       await settle();
       const second = await context.newPage();
