@@ -120,12 +120,10 @@ export function restartOfferer(localSdp: string | undefined, remoteSdp: string |
   return isFirefoxSdp(remoteSdp) && localSdp !== undefined && !isFirefoxSdp(localSdp) ? "ask-firefox" : "this-tab";
 }
 
-/** This tab's DTLS and ICE roles (RTCTransportStats), where the browser reports them. */
+/** This tab's DTLS and ICE roles (RTCTransportStats), where the browser reports them; the ICE role as the pairs table reads it. */
 export function transportRoles(stats: readonly StatsEntry[]): { dtls: "client" | "server" | undefined; ice: "controlling" | "controlled" | undefined } {
-  const transport = stats.find((s) => s.type === "transport");
-  const dtls = transport?.["dtlsRole"];
-  const ice = transport?.["iceRole"];
-  return { dtls: dtls === "client" || dtls === "server" ? dtls : undefined, ice: ice === "controlling" || ice === "controlled" ? ice : undefined };
+  const dtls = stats.find((s) => s.type === "transport")?.["dtlsRole"];
+  return { dtls: dtls === "client" || dtls === "server" ? dtls : undefined, ice: readPairs(stats).role };
 }
 
 /** The timeline's words when this tab asks the Firefox tab to make the restart's offer. */

@@ -683,8 +683,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
      * "connected" is when this connection is up. Chromium turns `connectionState` to "connected"
      * only once it has also stopped gathering candidates (measured: the state followed the end of
      * gathering each time), so on a busy machine it can come tens or hundreds of milliseconds after
-     * the data channel opened. The run's time to
-     * connect is taken from whichever of the two comes first, and the timeline shows both.
+     * the data channel opened. The run's time to connect is taken from whichever of the two comes
+     * first, and the timeline shows both.
      */
     let watchedDtls: RTCDtlsTransport | undefined;
     const watchDtls = (): void => {
