@@ -2,15 +2,18 @@
 // the client and the server. ... The Channel Number field specifies the number of the channel on
 // which the data is traveling ... The Length field specifies the length in bytes of the application
 // data field (i.e., it does not include the size of the ChannelData header)."
-// Demultiplexing (RFC 8656 §12, RFC 7983): first two bits 00 = STUN, 01 = ChannelData.
+// Demultiplexing (RFC 8656 §12): a first byte whose top two bits are 0b00 (0 to 63) starts a STUN
+// message (the STUN decoder then rejects anything else there, such as DTLS); 64 to 79 is a TURN
+// channel (channel numbers 0x4000-0x4FFF, RFC 7983 §7). 80 to 127 would be channel numbers
+// 0x5000-0x7FFF, which RFC 8656 §12 reserves, so such a packet is neither and is dropped as malformed.
 import { isValidChannelNumber } from "../stun/attributes/channel-number.ts";
 
 export type PacketKind = "stun" | "channel-data" | "other";
 
 export function classifyPacket(first: number | undefined): PacketKind {
   if (first === undefined) return "other";
-  const top = first >> 6;
-  return top === 0 ? "stun" : top === 1 ? "channel-data" : "other";
+  if (first >> 6 === 0) return "stun";
+  return first >= 0x40 && first <= 0x4f ? "channel-data" : "other";
 }
 
 export interface ChannelDataView {

@@ -80,6 +80,17 @@ describe("Binding (RFC 8489)", () => {
     expect(h.server.stats().errors).toBe(0);
   });
 
+  it("reads only first bytes 64-79 as ChannelData (RFC 7983); reserved channel numbers are malformed", async () => {
+    const h = await setup();
+    const c = await client(h);
+    c.socket.send(fromHex("40000004deadbeef"), h.address.port, h.address.address);
+    await c.transact(c.build(StunMethod.binding));
+    expect(h.server.stats()).toMatchObject({ malformed: 0, droppedToPeers: 1 });
+    for (const first of ["50", "7f"]) c.socket.send(fromHex(`${first}000004deadbeef`), h.address.port, h.address.address);
+    await c.transact(c.build(StunMethod.binding));
+    expect(h.server.stats()).toMatchObject({ malformed: 2, droppedToPeers: 1, errors: 0 });
+  });
+
   it("answers 400 to an unknown method", async () => {
     const h = await setup();
     const c = await client(h);
