@@ -548,6 +548,15 @@ describe("two-tab demo", () => {
     await expect.poll(() => lastRun(b), { timeout: 10_000 }).toMatch(/^2ICE restart \(offered by the other tab[^]*\d+ ms—$/u);
   });
 
+  it("ends a restart that a second click replaced, instead of leaving it unfinished", async () => {
+    const { a } = await connectedPair();
+    // Two clicks in a row: the second restart starts before the first one can have finished.
+    await a.getByTestId("ice-restart").click();
+    await a.getByTestId("ice-restart").click();
+    await expect.poll(() => a.getByTestId("runs").textContent(), { timeout: 20_000 }).toMatch(/^1connect[^]*\d+ ms\d+ ms2ICE restart stopped: replaced by run 3[^]*——3ICE restart[^]*\d+ ms—$/u);
+    expect(await a.getByTestId("run-stopped").count()).toBe(1);
+  });
+
   it("restarts ICE from each tab with the camera on in both: both tabs time each restart within 8 s, and a tab whose browser keeps the old pair says why", async () => {
     const { a, b } = await connectedPair();
     for (const page of [a, b]) await page.getByTestId("media-toggle").click();

@@ -116,6 +116,8 @@ const runSchema = z.object({
   startedAt: z.number(),
   /** Who made an ICE restart's offer, and how it ended, where that needs saying (absent in older files). */
   note: z.string().max(300).optional(),
+  /** Why the run ended before its last step (absent in older files, and when it did not). */
+  stopped: z.string().max(200).optional(),
 });
 
 /** A getStats() entry: only what every entry has is checked; the rest is kept as it came. */

@@ -40,6 +40,8 @@ export interface Run {
   startedAt: number;
   /** Who made an ICE restart's offer, and how it ended, when that is not this tab's click and its own pair. */
   note?: string;
+  /** Why the run ended before its last step: replaced by a later run, the other tab left, the connection failed. */
+  stopped?: string;
 }
 
 export type Phase = "connecting" | "waiting" | "negotiating" | "connected" | "peer-left" | "room-full" | "error";
@@ -244,6 +246,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
   }
 
   function startRun(kind: Run["kind"], note?: string): void {
+    stopRun(`replaced by run ${String(state.runs.length + 1)}`);
     currentRun = { n: state.runs.length + 1, kind, settings: experimentsLabel(state.experiments), startedAt: now(), ...(note !== undefined ? { note } : {}) };
     state.runs = [...state.runs, currentRun];
     state.attemptInFlight = true;
@@ -251,10 +254,21 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
 
   /** `at`: when the step was reached, if that was before now (server clock, ms). */
   function finishRun(field: "connectMs" | "channelMs", at = now()): void {
-    if (!currentRun || currentRun[field] !== undefined) return;
+    if (!currentRun || currentRun[field] !== undefined || currentRun.stopped !== undefined) return;
     currentRun[field] = Math.round(at - currentRun.startedAt);
     state.runs = [...state.runs];
     if (field === "channelMs" || currentRun.kind === "ice-restart") state.attemptInFlight = false;
+  }
+
+  /** The current run will not reach its last step (a connect run's channel, a restart's new pair): say why, once. */
+  function stopRun(reason: string): void {
+    const run = currentRun;
+    if (!run || run.stopped !== undefined) return;
+    const done = run.kind === "connect" ? run.connectMs !== undefined && run.channelMs !== undefined : run.connectMs !== undefined;
+    if (done) return;
+    run.stopped = reason;
+    state.runs = [...state.runs];
+    state.attemptInFlight = false;
   }
 
   async function relayDescription(description: RTCSessionDescription | null): Promise<void> {
@@ -675,6 +689,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (name === "iceGatheringState" && pc.iceGatheringState === "complete") state.iceStateWhenGatheringEnded = pc.iceConnectionState;
       if (name === "connectionState" && pc.connectionState === "connected") connected();
       if (name === "connectionState" && pc.connectionState === "failed") {
+        stopRun("the connection failed");
         setStatus("error", "The connection failed", "ICE found no working pair. If an experiment dropped candidates, that is what it simulates: try relay-only or turn the drop switches off.");
       }
     };
@@ -987,6 +1002,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       socket.on("peer:left", (event) => {
         if (peer && peer.peerId !== event.peerId) return;
         record("peer", event.reason === "left" ? "peer left" : "peer disconnected");
+        stopRun(event.reason === "left" ? "the other tab left" : "the other tab disconnected");
         markStats(event.reason === "left" ? "the other tab left" : "the other tab disconnected");
         state.chat = [...state.chat, { from: "system", text: "The other peer left." }];
         setStatus("peer-left", "The other peer left. This room stays open: a new peer can join with the same link.");

@@ -84,6 +84,14 @@ describe("readSessionFile", () => {
     expect(session(readSessionFile(exported(false))).runs[0]).not.toHaveProperty("note");
   });
 
+  it("keeps why a run stopped before its last step, and refuses a reason longer than the demo writes", () => {
+    const stopped = { n: 2, kind: "ice-restart" as const, settings: "all candidates, trickle", startedAt: 5_000, stopped: "replaced by run 3" };
+    const json = exportSession({ ...SESSION, runs: [...SESSION.runs, stopped] }, { maskAddresses: false, exportedAt: EXPORTED_AT });
+    expect(session(readSessionFile(json)).runs[1]).toEqual(stopped);
+    const tooLong = readSessionFile(exportSession({ ...SESSION, runs: [{ ...stopped, stopped: "x".repeat(201) }] }, { maskAddresses: false, exportedAt: EXPORTED_AT }));
+    expect(tooLong.ok).toBe(false);
+  });
+
   it("reads an unmasked export back as the demo had it", () => {
     const file = session(readSessionFile(exported(false)));
     expect(file).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: EXPORTED_AT, masked: false, roomId: SESSION.roomId, role: "impolite", connectionState: "connected" });

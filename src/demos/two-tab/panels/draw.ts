@@ -145,10 +145,16 @@ export function drawRuns(root: ParentNode, runs: readonly SavedRun[], emptyText:
       "tr",
       {},
       el("td", { class: "num" }, run.n),
-      el("td", {}, run.kind === "connect" ? "connect" : "ICE restart", run.note === undefined ? undefined : el("span", { class: "tt-run-note" }, ` (${run.note})`)),
+      el(
+        "td",
+        {},
+        run.kind === "connect" ? "connect" : "ICE restart",
+        run.note === undefined ? undefined : el("span", { class: "tt-run-note" }, ` (${run.note})`),
+        run.stopped === undefined ? undefined : el("span", { class: "tt-run-stopped", "data-testid": "run-stopped" }, ` stopped: ${run.stopped}`),
+      ),
       el("td", {}, run.settings),
-      el("td", { class: "num" }, run.connectMs === undefined ? unfinished : `${run.connectMs} ms`),
-      el("td", { class: "num" }, run.channelMs === undefined ? (run.kind === "connect" ? unfinished : "—") : `${run.channelMs} ms`),
+      el("td", { class: "num" }, run.connectMs === undefined ? (run.stopped === undefined ? unfinished : "—") : `${run.connectMs} ms`),
+      el("td", { class: "num" }, run.channelMs === undefined ? (run.kind === "connect" && run.stopped === undefined ? unfinished : "—") : `${run.channelMs} ms`),
     ),
   );
   replaceChildren(part(root, "runs"), ...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 5 }, emptyText))]));
