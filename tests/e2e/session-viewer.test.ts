@@ -82,6 +82,7 @@ interface SavedJson {
   candidates: { side: string; type: string; address: string }[];
   timeline: unknown[];
   selectedPair?: string;
+  dtlsState?: string;
   statsHistory?: { samples: { at: number; rttMs?: number }[]; marks: { label: string }[] };
 }
 
@@ -115,6 +116,8 @@ describe("saved session viewer", () => {
     await expect.poll(() => page.getByTestId("session").isVisible()).toBe(true);
     expect(await page.getByTestId("masked").textContent()).toMatch(/^masked/u);
     expect(await page.getByTestId("connection-state").textContent()).toBe("connected");
+    expect(json.dtlsState).toBe("connected");
+    expect(await page.getByTestId("dtls-state").textContent()).toBe("connected");
     for (const id of ["local-sdp", "remote-sdp"]) {
       expect(await page.getByTestId(id).textContent()).toContain("v=0");
       expect(await page.getByTestId(id).textContent()).toContain("a=candidate:");
@@ -268,6 +271,9 @@ describe("saved session viewer", () => {
     expect(await graphSamples(page, "rtt")).toBe(0);
     expect(await page.locator("[data-testid=stats-chart-rtt] path").first().getAttribute("d")).toBeNull();
     expect(await page.locator("[data-testid=stats-marks] li").count()).toBe(0);
+    // Nor a DTLS state (files saved before the demo kept one).
+    expect(old["dtlsState"]).toBeUndefined();
+    expect(await page.getByTestId("dtls-state").textContent()).toBe("not in this file");
     expect(errors).toEqual([]);
   });
 

@@ -131,6 +131,8 @@ export const sessionBodySchema = z.object({
   experiments: experimentsSchema,
   iceServers: z.array(z.string()),
   connectionState: z.string(),
+  /** The DTLS transport's state when the file was saved (absent in older files, and before there was one). */
+  dtlsState: z.enum(["new", "connecting", "connected", "closed", "failed"]).optional(),
   localSdp: z.string().optional(),
   remoteSdp: z.string().optional(),
   candidates: z.array(candidateSchema),

@@ -62,7 +62,7 @@ export interface DemoState {
    * The DTLS transport's state (`RTCDtlsTransport.state`), or undefined where the browser exposes no
    * transport object. Its "connected" is the moment the path is really up: see watchDtls.
    */
-  dtlsState: string | undefined;
+  dtlsState: RTCDtlsTransportState | undefined;
   /** The ICE connection state when this connection's gathering completed (see stoppedGatheringNote). */
   iceStateWhenGatheringEnded: string | undefined;
   localSdp: string | undefined;
@@ -1098,6 +1098,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
           experiments: state.experiments,
           iceServers: state.iceServerUrls,
           connectionState: state.connectionState,
+          ...(state.dtlsState !== undefined ? { dtlsState: state.dtlsState } : {}),
           localSdp: state.localSdp,
           remoteSdp: state.remoteSdp,
           candidates: state.candidates,

@@ -117,6 +117,7 @@ export class SessionViewerElement extends HTMLElement {
     part(this, "room").textContent = file.roomId ?? "—";
     part(this, "role").textContent = file.role ? `${file.role} (chosen by the signaling server)` : "—";
     part(this, "connection-state").textContent = file.connectionState;
+    replaceChildren(part(this, "dtls-state"), file.dtlsState === undefined ? "not in this file" : el("code", {}, file.dtlsState));
     part(this, "experiments").textContent = experimentsLabel(file.experiments);
     part(this, "ice-servers").textContent = file.iceServers.length === 0 ? "none: host candidates only" : file.iceServers.join(", ");
 

@@ -92,6 +92,13 @@ describe("readSessionFile", () => {
     expect(tooLong.ok).toBe(false);
   });
 
+  it("keeps the DTLS transport's state, opens files saved before it was written, and refuses a state that does not exist", () => {
+    const json = exportSession({ ...SESSION, dtlsState: "connected" }, { maskAddresses: true, exportedAt: EXPORTED_AT });
+    expect(session(readSessionFile(json)).dtlsState).toBe("connected");
+    expect(session(readSessionFile(exported(false)))).not.toHaveProperty("dtlsState");
+    expect(readSessionFile(json.replace('"dtlsState": "connected"', '"dtlsState": "up"')).ok).toBe(false);
+  });
+
   it("reads an unmasked export back as the demo had it", () => {
     const file = session(readSessionFile(exported(false)));
     expect(file).toMatchObject({ format: "webrtc-through-nats/two-tab-session", version: 1, exportedAt: EXPORTED_AT, masked: false, roomId: SESSION.roomId, role: "impolite", connectionState: "connected" });
