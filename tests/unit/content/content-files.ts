@@ -172,6 +172,53 @@ export function resolveInternalLink(target: string, root: string = ROOT): { ok: 
   return { ok: false, reason: `${target}: no page in src/pages (looked for ${candidates.join(", ")})` };
 }
 
+/**
+ * The ids Starlight gives a Markdown file's `##` to `####` headings (github-slugger: lower case,
+ * punctuation dropped, each space a hyphen, a repeated id numbered). Only the plain ASCII headings
+ * this site writes are handled; the build's HTML is the final word.
+ */
+export function headingIds(body: string): string[] {
+  const seen = new Map<string, number>();
+  const ids: string[] = [];
+  for (const match of withoutFences(body).matchAll(/^#{2,4}\s+(.+?)\s*#*\s*$/gmu)) {
+    const base = (match[1] ?? "").replace(/`/gu, "").toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/ /gu, "-");
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    ids.push(count === 0 ? base : `${base}-${String(count)}`);
+  }
+  return ids;
+}
+
+/** The body without fenced code blocks, inline code left as it is (headings keep their code). */
+function withoutFences(body: string): string {
+  let fence: string | undefined;
+  return body
+    .split("\n")
+    .filter((line) => {
+      const start = /^\s*(```+|~~~+)/u.exec(line);
+      if (fence) {
+        if (line.trim() === fence) fence = undefined;
+        return false;
+      }
+      if (start) {
+        fence = start[1];
+        return false;
+      }
+      return true;
+    })
+    .join("\n");
+}
+
+/** Why a `/lessons/<slug>/#fragment` link does not land on a heading, or undefined when it does (or has no fragment). */
+export function brokenLessonAnchor(target: string, root: string = ROOT): string | undefined {
+  const match = /^\/lessons\/([a-z0-9-]+)\/#(.+)$/u.exec(target);
+  if (!match) return undefined;
+  const file = ["mdx", "md"].map((ext) => join(root, "content/lessons", `${match[1] ?? ""}.${ext}`)).find((candidate) => existsSync(candidate));
+  if (!file) return `${target}: no such lesson`;
+  const ids = headingIds(splitFrontmatter(readFileSync(file, "utf8")).body);
+  return ids.includes(match[2] ?? "") ? undefined : `${target}: no heading with that id (ids: ${ids.join(", ")})`;
+}
+
 export interface RfcSectionLink {
   rfc: number;
   section: string;

@@ -1,7 +1,7 @@
 /** Every glossary entry: frontmatter schema, a body, and links that resolve. */
 import { describe, expect, it } from "vitest";
 import { glossarySchema } from "../../../src/shared/content-schema.ts";
-import { glossaryFiles, internalTargets, resolveInternalLink, splitFrontmatter } from "./content-files.ts";
+import { brokenLessonAnchor, glossaryFiles, internalTargets, resolveInternalLink, splitFrontmatter } from "./content-files.ts";
 
 const entries = glossaryFiles().map((file) => ({ ...file, ...splitFrontmatter(file.text) }));
 
@@ -37,5 +37,11 @@ describe.each(entries)("glossary entry $slug", (entry) => {
       .map((target) => resolveInternalLink(target))
       .flatMap((result) => (result.ok ? [] : [result.reason]));
     expect(broken).toEqual([]);
+  });
+
+  it("links a lesson, and every lesson section it links exists", () => {
+    const targets = internalTargets(entry.body);
+    expect(targets.filter((target) => target.startsWith("/lessons/")).length, "a link to a lesson").toBeGreaterThan(0);
+    expect(targets.flatMap((target) => brokenLessonAnchor(target) ?? [])).toEqual([]);
   });
 });

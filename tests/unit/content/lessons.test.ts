@@ -8,6 +8,7 @@ import { lessonSchema } from "../../../src/shared/content-schema.ts";
 import {
   DEMO_SLOT_NAMES,
   EXPECTED_LESSONS,
+  brokenLessonAnchor,
   checkYourself,
   demoSlotNames,
   diagramAccessibilityProblems,
@@ -78,6 +79,7 @@ describe.each(lessons)("lesson $slug", (lesson) => {
       .map((target) => resolveInternalLink(target))
       .flatMap((result) => (result.ok ? [] : [result.reason]));
     expect(broken).toEqual([]);
+    expect(internalTargets(lesson.body).flatMap((target) => brokenLessonAnchor(target) ?? [])).toEqual([]);
   });
 
   it("links to the glossary", () => {
