@@ -385,6 +385,28 @@ describe("two-tab demo", () => {
     expect(await third.page.getByTestId("local-sdp").textContent()).toContain("No description yet.");
   });
 
+  it("offers a way out of a full room or a malformed link: a new-room link, reachable by keyboard, that works; no copy button with nothing to copy", async () => {
+    const { room } = await connectedPair("&policy=relay");
+    const third = await openDemo(`?room=${room}&policy=relay`);
+    const bad = await openDemo("?room=not%20a%20room");
+    await expect.poll(() => third.page.getByTestId("demo-error").textContent(), { timeout: 10_000 }).toContain("already has two peers");
+    await expect.poll(() => bad.page.getByTestId("demo-error").textContent()).toContain("16 to 64 characters");
+    for (const page of [third.page, bad.page]) {
+      expect(await page.getByTestId("new-room").isVisible()).toBe(true);
+      expect(await page.locator("[data-part=copy-link]").isDisabled()).toBe(true);
+    }
+    // A relay-only link keeps relay-only in the new room.
+    expect(new URL(await third.page.getByTestId("new-room").evaluate((a: HTMLAnchorElement) => a.href)).search).toBe("?policy=relay");
+    // From the keyboard: focus the link and press Enter.
+    await bad.page.getByTestId("new-room").focus();
+    await bad.page.keyboard.press("Enter");
+    const fresh = await roomOf(bad.page);
+    expect(fresh).not.toBe(room);
+    expect(await bad.page.getByTestId("new-room").isVisible()).toBe(false);
+    expect(await bad.page.locator("[data-part=copy-link]").isEnabled()).toBe(true);
+    expect([...third.errors, ...bad.errors]).toEqual([]);
+  });
+
   it("tells the remaining tab at once when the other tab closes, and takes a new peer", async () => {
     const { a, b, room } = await connectedPair();
     await b.context().close();

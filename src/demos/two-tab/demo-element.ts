@@ -113,6 +113,8 @@ export class TwoTabDemoElement extends HTMLElement {
     const error = part(this, "error");
     error.hidden = state.error === undefined;
     error.textContent = state.error ?? "";
+    part(this, "new-room").hidden = state.newRoomHref === undefined;
+    if (state.newRoomHref !== undefined) part<HTMLAnchorElement>(this, "new-room-link").href = state.newRoomHref;
     part(this, "connection-state").textContent = state.connectionState;
     part(this, "signaling-state").textContent = state.signalingState;
     part(this, "gathering-state").textContent = state.iceGatheringState;
@@ -136,6 +138,8 @@ export class TwoTabDemoElement extends HTMLElement {
     this.drawSdp("local", state.localSdp, "No description yet.");
     this.drawSdp("remote", state.remoteSdp, "Nothing received yet.");
     this.drawTimeline(state);
+    // Nothing to copy until the server has given this tab a room.
+    part<HTMLButtonElement>(this, "copy-link").disabled = state.link === undefined;
     part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
     part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;

@@ -50,6 +50,11 @@ export interface DemoState {
   phase: Phase;
   status: string;
   error: string | undefined;
+  /**
+   * Where the reader goes next when this tab cannot join its room (the link is malformed, or the
+   * room is full): a fresh room, with the same policy. Undefined otherwise.
+   */
+  newRoomHref: string | undefined;
   roomId: string | undefined;
   link: string | undefined;
   role: Role | undefined;
@@ -147,6 +152,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     phase: "connecting",
     status: "Connecting to the signaling server…",
     error: undefined,
+    newRoomHref: undefined,
     roomId: undefined,
     link: undefined,
     role: undefined,
@@ -242,7 +248,13 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (phase === "error" || phase === "room-full" || phase === "peer-left") state.attemptInFlight = false;
     state.status = status;
     state.error = error;
+    state.newRoomHref = phase === "room-full" || (phase === "error" && params.invalidRoom) ? newRoomHref() : undefined;
     changed();
+  }
+
+  /** This page with no room (so the server makes one), keeping relay-only if this link asked for it. */
+  function newRoomHref(): string {
+    return params.policy === "relay" ? `${location.pathname}?policy=relay` : location.pathname;
   }
 
   function startRun(kind: Run["kind"], note?: string): void {
@@ -891,7 +903,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       result = await signaling.join(socket, roomId);
     } catch (error) {
       if (error instanceof signaling.SignalingRefused && error.code === "room-full") {
-        setStatus("room-full", "This room is full", "This room already has two peers. Open the demo without a room link to start a new room.");
+        setStatus("room-full", "This room is full", "This room already has two peers. Start a new room (link below) and share its link instead.");
       } else {
         setStatus("error", "Could not join the room", errorText(error));
       }
@@ -959,7 +971,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     state,
     start() {
       if (params.invalidRoom) {
-        setStatus("error", "This room link is not valid", "A room ID is 16 to 64 characters of letters, digits, - and _. Open the demo without a room to create one.");
+        setStatus("error", "This room link is not valid", "A room ID is 16 to 64 characters of letters, digits, - and _. Check the link you were sent, or start a new room (link below).");
         return;
       }
       socket = signaling.connectSignaling();
