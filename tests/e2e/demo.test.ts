@@ -487,6 +487,24 @@ describe("two-tab demo", () => {
     }
   });
 
+  it("says why it has no ICE servers instead of 'asking the server…' for ever: refused, or never asked", async () => {
+    // A server of its own that gives loopback one ICE server request a minute (exempt by default).
+    const strict = await startTestServer({ LIMIT_ICE_CONFIG_PER_MINUTE: "1" }, { limitTuning: { exemptLoopback: false } });
+    const strictTabs = new DemoTabs(browser, strict.url);
+    try {
+      const first = await strictTabs.open();
+      await expect.poll(() => first.page.locator("[data-part=ice-servers]").textContent(), { timeout: 10_000 }).toContain("stun:");
+      const second = await strictTabs.open();
+      await expect.poll(() => second.page.locator("[data-part=ice-servers]").textContent(), { timeout: 10_000 }).toContain("Too many requests for ICE servers");
+    } finally {
+      await strictTabs.closeAll();
+      await strict.close();
+    }
+    const bad = await openDemo("?room=not%20a%20room");
+    await expect.poll(() => bad.page.getByTestId("demo-error").textContent()).toContain("16 to 64 characters");
+    expect(await bad.page.locator("[data-part=ice-servers]").textContent()).not.toContain("asking");
+  });
+
   it("has no serious accessibility violations, in light and dark mode", async () => {
     const { page } = await connectedPair().then(({ a }) => ({ page: a }));
     for (const theme of ["light", "dark"]) {

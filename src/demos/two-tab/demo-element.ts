@@ -121,8 +121,7 @@ export class TwoTabDemoElement extends HTMLElement {
     part(this, "ice-state").textContent = state.iceConnectionState;
     part(this, "dtls-state").textContent = state.dtlsState ?? (state.connectionState === "new" ? "new" : "not exposed by this browser");
     part(this, "role").textContent = state.role ? `${state.role} (chosen by the server)` : "—";
-    part(this, "ice-servers").textContent =
-      state.turnMode === undefined ? "asking the server…" : state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");
+    part(this, "ice-servers").textContent = iceServersText(state);
     this.drawChat(state);
     this.drawMedia(state);
     drawRuns(this, state.runs, "No runs yet.");
@@ -256,6 +255,16 @@ export class TwoTabDemoElement extends HTMLElement {
     this.diagramCount += 1;
     await drawDiagram(this, source, `two-tab-diagram-${this.diagramCount}`);
   }
+}
+
+function iceServersText(state: DemoState): string {
+  if (state.turnMode !== undefined) {
+    return state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");
+  }
+  // The page asks once its signaling connection is up; say so when that will not happen, or failed.
+  if (state.iceConfigError !== undefined) return `none: ${state.iceConfigError}`;
+  if (state.phase === "error" && !state.signalingConnected) return "not asked: no connection to the signaling server";
+  return "asking the server…";
 }
 
 export function defineTwoTabDemo(): void {

@@ -87,6 +87,8 @@ export interface DemoState {
   experiments: Experiments;
   iceServerUrls: string[];
   turnMode: IceConfig["turn"]["mode"] | undefined;
+  /** Why the last request for ICE servers failed (refused by the server's limit, or timed out). */
+  iceConfigError: string | undefined;
   localStream: MediaStream | undefined;
   remoteStream: MediaStream | undefined;
   mediaError: string | undefined;
@@ -176,6 +178,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     experiments: { relayOnly: params.policy === "relay", dropHost: false, dropSrflx: false, trickle: true },
     iceServerUrls: [],
     turnMode: undefined,
+    iceConfigError: undefined,
     localStream: undefined,
     remoteStream: undefined,
     mediaError: undefined,
@@ -482,12 +485,15 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       (config) => {
         state.iceServerUrls = config.iceServers.flatMap((s) => s.urls);
         state.turnMode = config.turn.mode;
+        state.iceConfigError = undefined;
         makeSpare(config);
         changed();
         return config;
       },
       (error: unknown) => {
         record("error", `no ICE servers: ${errorText(error)}`);
+        state.iceConfigError = errorText(error);
+        changed();
         return undefined;
       },
     );
