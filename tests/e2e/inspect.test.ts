@@ -103,6 +103,26 @@ describe("/inspect/ gathering against the built-in server", () => {
   });
 });
 
+describe("/inspect/ without its ICE servers", () => {
+  it("says so everywhere it would wait, says how to try again, and gathers when tried again", async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.route("**/api/ice-config", (route) => route.abort());
+    await page.goto(new URL("/inspect/", server.url).href);
+    await expect.poll(() => page.getByTestId("gathering-state").textContent()).toBe("failed");
+    const text = await page.locator("inspect-connection").innerText();
+    expect(text).toContain("Could not reach the site's server for ICE settings");
+    expect(text).toContain("Press “Gather again” to try again.");
+    // Nothing is left saying it is waiting or asking: nothing will come.
+    expect(text).not.toMatch(/Waiting for candidates|asking this site's server|pending/u);
+    expect(await page.getByTestId("mapping-verdict").textContent()).toBe("not run");
+    await page.unroute("**/api/ice-config");
+    await page.getByRole("button", { name: "Gather again" }).click();
+    await complete(page);
+  });
+});
+
 describe("/inspect/ accessibility", () => {
   it("without JavaScript explains that it needs it and shows no controls that would do nothing", async () => {
     const view = await withoutJavaScript(browser, new URL("/inspect/", server.url).href);

@@ -136,11 +136,25 @@ class InspectConnectionElement extends HTMLElement {
     part(this, "progress").textContent = text;
   }
 
+  /**
+   * No ICE servers, so nothing runs: every part that would wait for candidates says so, instead of
+   * waiting for ever, and the reader learns how to try again.
+   */
   private fail(message: string): void {
     const problem = part(this, "problem");
     problem.hidden = false;
-    problem.textContent = message;
+    problem.textContent = `${message} Press “Gather again” to try again.`;
     part(this, "gathering-state").textContent = "failed";
+    part(this, "servers").textContent = "none: the request failed";
+    const nothing = "Nothing gathered: this page could not get its ICE servers (see Gathering above).";
+    renderCandidateRows(part(this, "candidates"), [], "local", nothing, CANDIDATE_COLUMNS.length);
+    part(this, "meaning").replaceChildren(el("li", {}, nothing));
+    part(this, "addresses").replaceChildren(el("li", {}, nothing));
+    part(this, "privacy").replaceChildren(el("li", {}, nothing));
+    const verdictEl = part(this, "mapping-verdict");
+    verdictEl.textContent = "not run";
+    verdictEl.dataset["verdict"] = "skipped";
+    part(this, "mapping-summary").textContent = "Not run: it needs this site's STUN server, and the page could not get its ICE servers.";
     this.announce("Could not start.");
   }
 
