@@ -28,6 +28,14 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren(...children.filter(present).map(asNode));
 }
 
+/**
+ * Writes text only when it differs. Rewriting the same text still replaces the text node: in a
+ * live region (role="status", role="alert") a screen reader reads it out again.
+ */
+export function setText(node: Element, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 /** The element marked data-part="name" inside a demo's root; a missing part is a markup bug. */
 export function part<T extends Element = HTMLElement>(root: ParentNode, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);

@@ -283,6 +283,31 @@ describe("two-tab demo", () => {
     }
   });
 
+  it("while connected, redraws every second without touching its status and alert live regions, so nothing is read out again", async () => {
+    const { a } = await connectedPair();
+    await expect.poll(() => a.getByTestId("demo-status").textContent(), { timeout: 10_000 }).toContain("Connected");
+    const touched = await a.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const demo = document.querySelector("two-tab-demo");
+          const live = [...(demo?.querySelectorAll("[role=status], [role=alert]") ?? [])];
+          const touches: string[] = [];
+          const redraws: number[] = [];
+          new MutationObserver((records) => {
+            for (const record of records) {
+              const region = live.find((node) => node.contains(record.target));
+              if (region) touches.push(`${region.getAttribute("data-part") ?? "?"}: ${region.textContent ?? ""}`);
+            }
+            // Three of the once-a-second stats redraws, at least 0.9 s apart.
+            const at = performance.now();
+            if (redraws.length === 0 || at - (redraws.at(-1) ?? 0) > 900) redraws.push(at);
+            if (redraws.length >= 4) resolve(touches);
+          }).observe(demo ?? document.body, { subtree: true, childList: true, characterData: true });
+        }),
+    );
+    expect(touched).toEqual([]);
+  });
+
   it("carries a chat message from one tab to the other over the data channel", async () => {
     const { a, b } = await connectedPair();
     await expect(a.getByTestId("chat-input").isEnabled()).resolves.toBe(true);

@@ -4,7 +4,7 @@
  * pure modules beside it.
  */
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
-import { el, part } from "../../lib/dom.ts";
+import { el, part, setText } from "../../lib/dom.ts";
 import { whenIdle } from "../../lib/idle.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
@@ -109,19 +109,21 @@ export class TwoTabDemoElement extends HTMLElement {
   private draw(state: DemoState): void {
     if (this.dataset["phase"] !== state.phase && this.diagramPending) this.drawDiagramSoon(false);
     this.dataset["phase"] = state.phase;
-    part(this, "status").textContent = state.status;
+    // Drawn up to once a second while connected: write only what changed, or a screen reader
+    // reads the unchanged status (a live region) out again at every refresh.
+    setText(part(this, "status"), state.status);
     const error = part(this, "error");
     error.hidden = state.error === undefined;
-    error.textContent = state.error ?? "";
+    setText(error, state.error ?? "");
     part(this, "new-room").hidden = state.newRoomHref === undefined;
     if (state.newRoomHref !== undefined) part<HTMLAnchorElement>(this, "new-room-link").href = state.newRoomHref;
-    part(this, "connection-state").textContent = state.connectionState;
-    part(this, "signaling-state").textContent = state.signalingState;
-    part(this, "gathering-state").textContent = state.iceGatheringState;
-    part(this, "ice-state").textContent = state.iceConnectionState;
-    part(this, "dtls-state").textContent = state.dtlsState ?? (state.connectionState === "new" ? "new" : "not exposed by this browser");
-    part(this, "role").textContent = state.role ? `${state.role} (chosen by the server)` : "—";
-    part(this, "ice-servers").textContent = iceServersText(state);
+    setText(part(this, "connection-state"), state.connectionState);
+    setText(part(this, "signaling-state"), state.signalingState);
+    setText(part(this, "gathering-state"), state.iceGatheringState);
+    setText(part(this, "ice-state"), state.iceConnectionState);
+    setText(part(this, "dtls-state"), state.dtlsState ?? (state.connectionState === "new" ? "new" : "not exposed by this browser"));
+    setText(part(this, "role"), state.role ? `${state.role} (chosen by the server)` : "—");
+    setText(part(this, "ice-servers"), iceServersText(state));
     this.drawChat(state);
     this.drawMedia(state);
     drawRuns(this, state.runs, "No runs yet.");
@@ -190,7 +192,7 @@ export class TwoTabDemoElement extends HTMLElement {
 
   private drawMedia(state: DemoState): void {
     const button = part<HTMLButtonElement>(this, "media");
-    button.textContent = state.localStream ? "Turn camera and microphone off" : "Turn on camera and microphone";
+    setText(button, state.localStream ? "Turn camera and microphone off" : "Turn on camera and microphone");
     button.setAttribute("aria-pressed", String(state.localStream !== undefined));
     const local = part<HTMLVideoElement>(this, "local-video");
     const remote = part<HTMLVideoElement>(this, "remote-video");
@@ -200,7 +202,7 @@ export class TwoTabDemoElement extends HTMLElement {
     remote.hidden = !state.remoteStream;
     const error = part(this, "media-error");
     error.hidden = state.mediaError === undefined;
-    error.textContent = state.mediaError ?? "";
+    setText(error, state.mediaError ?? "");
   }
 
   /** The matrix follows the candidates and the 1 s stats refresh, not every other change of state. */

@@ -8,17 +8,13 @@
  * cells and cells are keyed by candidate (dom.ts syncKeyed) and only changed text or attributes
  * are written, so focus, a screen reader's place and the explanation on show survive.
  */
-import { el, part, syncKeyed } from "../../../lib/dom.ts";
+import { el, part, setText, syncKeyed } from "../../../lib/dom.ts";
 import type { SavedCandidate, SavedPair } from "../session-file.ts";
 import type { IceRole } from "../pairs.ts";
 import { buildPairMatrix, type MatrixCandidate, type MatrixCell } from "../pair-matrix.ts";
 import { candidateDetail, candidateLabel, cellExplanation, cellText, matrixSummary } from "../pair-matrix-text.ts";
 
 export const MATRIX_HINT = "Select a cell, point at it or move to it with the arrow keys to read what became of that combination, and why.";
-
-function setText(node: Element, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
-}
 
 function setAttributes(node: Element, attributes: Record<string, string | undefined>): void {
   for (const [name, value] of Object.entries(attributes)) {

@@ -6,7 +6,7 @@
  * a reader's place. The SVG draws lines only; every label is HTML text, which keeps its size
  * however wide the plot is stretched.
  */
-import { el, keepUnchanged, part, updateRows } from "../../../lib/dom.ts";
+import { el, keepUnchanged, part, setText, updateRows } from "../../../lib/dom.ts";
 import { CHARTS, chartView, clockTime, markLines, PLOT_HEIGHT, PLOT_WIDTH, RECENT_SAMPLES, SAMPLE_COLUMNS, sampleRows, statsStatus, type ChartView, type Tick } from "../stats-chart.ts";
 import { hasMedia, type StatsHistory } from "../stats-history.ts";
 
@@ -14,10 +14,6 @@ const SVG = "http://www.w3.org/2000/svg";
 
 function setAttribute(element: Element, name: string, value: string): void {
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
-}
-
-function setText(element: Element, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
 }
 
 /** Setting `hidden` to the value it has is still a change to the page (a mutation): skip it. */
