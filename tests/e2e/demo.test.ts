@@ -491,6 +491,30 @@ describe("two-tab demo", () => {
     await expect.poll(() => page.getByTestId("demo-error").textContent(), { timeout: 15_000 }).toContain("could not open a connection to this site's signaling server");
   });
 
+  it("keeps trying to reach a signaling server that went away, says so, and carries on by itself when it is back", async () => {
+    // A server of its own, stopped and started again on the same port.
+    const away = await startTestServer();
+    const awayTabs = new DemoTabs(browser, away.url);
+    let back: TestServer | undefined;
+    try {
+      const { page } = await awayTabs.open();
+      const room = await roomOf(page);
+      let attempts = 0;
+      page.on("websocket", () => (attempts += 1));
+      await away.close();
+      await expect.poll(() => page.getByTestId("demo-error").textContent(), { timeout: 15_000 }).toContain("This page keeps trying");
+      // Past the point where reconnectionAttempts: 5 made socket.io give up for good.
+      await expect.poll(() => attempts, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(7);
+      back = await startTestServer({ PORT: String(away.port) });
+      await expect.poll(() => page.getByTestId("demo-error").isVisible(), { timeout: 15_000 }).toBe(false);
+      expect(await page.getByTestId("demo-status").textContent()).toContain("Waiting for a second peer");
+      expect(await roomOf(page)).toBe(room);
+    } finally {
+      await awayTabs.closeAll();
+      await back?.close();
+    }
+  }, 120_000);
+
   it("says in plain words when the server refuses this page for its address's connection limit, and does not retry", async () => {
     // A server of its own that holds loopback to one connection (loopback is exempt by default).
     const strict = await startTestServer({ LIMIT_SOCKETS_PER_ADDRESS: "1" }, { limitTuning: { exemptLoopback: false } });

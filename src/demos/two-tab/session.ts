@@ -1004,7 +1004,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         state.signalingConnected = false;
         const refusal = signaling.connectRefusal(error);
         if (refusal) setStatus("error", "The signaling server refused this page", refusal.message);
-        else setStatus("error", "Cannot reach the signaling server", `The page could not open a connection to this site's signaling server (${error.message}). Is the server running?`);
+        else setStatus("error", "Cannot reach the signaling server", `The page could not open a connection to this site's signaling server (${error.message}). Is the server running? This page keeps trying, and carries on by itself once the server answers.`);
       });
       socket.on("disconnect", (reason) => {
         state.signalingConnected = false;

@@ -38,8 +38,13 @@ function unwrap<T extends object>(result: Ack<T>): { ok: true } & T {
   return result;
 }
 
+/**
+ * Reconnects for as long as the page is open (socket.io's default), at most every 5 s: a server
+ * restarted after a minute, or a laptop back from sleep, finds the tab carrying on by itself. A
+ * server that refuses the page (its per-address limits) is not retried: see connectRefusal.
+ */
 export function connectSignaling(): SignalingSocket {
-  return io({ transports: ["websocket", "polling"], tryAllTransports: true, reconnectionAttempts: 5, timeout: 8000 });
+  return io({ transports: ["websocket", "polling"], tryAllTransports: true, timeout: 8000 });
 }
 
 /**
