@@ -432,6 +432,15 @@ describe("two-tab demo", () => {
     expect([...third.errors, ...bad.errors]).toEqual([]);
   });
 
+  it("offers Reconnect only with a signaling connection to reconnect through", async () => {
+    const bad = await openDemo("?room=not%20a%20room");
+    await expect.poll(() => bad.page.getByTestId("demo-error").textContent()).toContain("16 to 64 characters");
+    expect(await bad.page.getByTestId("reconnect").isDisabled()).toBe(true);
+    const good = await openDemo();
+    await roomOf(good.page);
+    expect(await good.page.getByTestId("reconnect").isEnabled()).toBe(true);
+  });
+
   it("tells the remaining tab at once when the other tab closes, and takes a new peer", async () => {
     const { a, b, room } = await connectedPair();
     await b.context().close();

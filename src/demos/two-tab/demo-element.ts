@@ -141,6 +141,8 @@ export class TwoTabDemoElement extends HTMLElement {
     this.drawTimeline(state);
     // Nothing to copy until the server has given this tab a room.
     part<HTMLButtonElement>(this, "copy-link").disabled = state.link === undefined;
+    // Reconnecting goes through the signaling server: without a connection to it the button did nothing.
+    part<HTMLButtonElement>(this, "reconnect").disabled = !state.signalingConnected;
     part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
     part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;
