@@ -432,6 +432,28 @@ describe("two-tab demo", () => {
     expect([...third.errors, ...bad.errors]).toEqual([]);
   });
 
+  it("says on screen, and to a screen reader each time, that Copy link copied the link", async () => {
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    tabs.track(context);
+    const page = await context.newPage();
+    await page.goto(new URL("/demo/", server.url).href);
+    await roomOf(page);
+    const result = page.getByTestId("copy-result");
+    expect(await result.isVisible()).toBe(false);
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await expect.poll(() => result.textContent()).toBe("Link copied");
+    expect(await result.isVisible()).toBe(true);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId("room-link").inputValue());
+    // A second copy changes the live region's text again (emptied for a frame), so it is read out again.
+    await result.evaluate((box) => {
+      const seen: string[] = [];
+      (window as unknown as { copySeen: string[] }).copySeen = seen;
+      new MutationObserver(() => seen.push(box.textContent ?? "")).observe(box, { childList: true, characterData: true, subtree: true });
+    });
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { copySeen: string[] }).copySeen)).toEqual(["", "Link copied"]);
+  });
+
   it("offers Reconnect only with a signaling connection to reconnect through", async () => {
     const bad = await openDemo("?room=not%20a%20room");
     await expect.poll(() => bad.page.getByTestId("demo-error").textContent()).toContain("16 to 64 characters");

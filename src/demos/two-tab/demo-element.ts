@@ -103,7 +103,17 @@ export class TwoTabDemoElement extends HTMLElement {
   }
 
   private announce(text: string): void {
-    part(this, "announce").textContent = text;
+    const box = part(this, "announce");
+    if (box.textContent !== text) {
+      box.textContent = text;
+      return;
+    }
+    // The same result again (a second copy): a live region is read out when its text changes,
+    // so empty it for a frame to have it read again.
+    box.textContent = "";
+    requestAnimationFrame(() => {
+      box.textContent = text;
+    });
   }
 
   private draw(state: DemoState): void {
