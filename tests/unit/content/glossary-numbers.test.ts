@@ -9,21 +9,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GLOSSARY_DIR } from "./content-files.ts";
+import { capture, grouped, hex } from "./stated-numbers.ts";
 import { RECOMMENDED_TYPE_PREFERENCE, candidatePriority } from "../../../src/shared/ice/priority.ts";
 import { MAX_CHANNEL_NUMBER, MIN_CHANNEL_NUMBER } from "../../../server/stun/attributes/channel-number.ts";
 import { classifyPacket } from "../../../server/turn/channel-data.ts";
 
 const glossary = (slug: string): string => readFileSync(join(GLOSSARY_DIR, `${slug}.md`), "utf8");
 
-/** The captures of `pattern` in `text`, or a failed expectation naming what was looked for. */
-function capture(text: string, pattern: RegExp, what: string): string[] {
-  const match = pattern.exec(text);
-  expect(match, `states ${what} (${String(pattern)})`).not.toBeNull();
-  return match ? match.slice(1).map((group) => group ?? "") : [];
-}
 
-const hex = (text: string): number => Number.parseInt(text.replace(/^0x/iu, ""), 16);
-const grouped = (digits: string): number => Number(digits.replace(/,/gu, ""));
 
 describe("glossary: candidate priority", () => {
   const text = glossary("candidate-priority");

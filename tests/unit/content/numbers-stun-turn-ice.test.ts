@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LESSON_DIR, ROOT, fencedBlocks } from "./content-files.ts";
+import { capture, grouped, hex } from "./stated-numbers.ts";
 import { MAGIC_COOKIE, MAGIC_COOKIE_BYTES, xorAddressBytes, xorPort } from "../../../src/shared/stun/xor.ts";
 import { StunClass, StunMethod } from "../../../server/stun/constants.ts";
 import { decodeStunMessage, encodeMessageType } from "../../../server/stun/message.ts";
@@ -24,15 +25,7 @@ function lesson(slug: string): string {
   return readFileSync(join(LESSON_DIR, `${slug}.mdx`), "utf8");
 }
 
-/** The first capture of `pattern` in `text`, or a failed expectation naming what was looked for. */
-function capture(text: string, pattern: RegExp, what: string): string[] {
-  const match = pattern.exec(text);
-  expect(match, `the lesson states ${what} (${String(pattern)})`).not.toBeNull();
-  return match ? match.slice(1).map((group) => group ?? "") : [];
-}
 
-const hex = (text: string): number => Number.parseInt(text.replace(/^0x/iu, ""), 16);
-const grouped = (digits: string): number => Number(digits.replace(/,/gu, ""));
 
 /** Loads a module the lesson's numbers depend on, failing with the reason if it is missing. */
 async function load<T>(relative: string): Promise<T> {

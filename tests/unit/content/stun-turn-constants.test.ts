@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GLOSSARY_DIR, LESSON_DIR, splitFrontmatter } from "./content-files.ts";
+import { capture, hex } from "./stated-numbers.ts";
 import { TurnLifetimesSchema } from "../../../server/turn/config.ts";
 import { ATTRIBUTE_NAMES, AttributeType, HEADER_LENGTH, StunClass, StunMethod, isComprehensionRequired } from "../../../server/stun/constants.ts";
 import { decodeStunMessage, encodeMessageType } from "../../../server/stun/message.ts";
@@ -21,14 +22,7 @@ import { MAGIC_COOKIE } from "../../../src/shared/stun/xor.ts";
 const lesson = (slug: string): string => splitFrontmatter(readFileSync(join(LESSON_DIR, `${slug}.mdx`), "utf8")).body;
 const glossary = (slug: string): string => readFileSync(join(GLOSSARY_DIR, `${slug}.md`), "utf8");
 
-/** The captures of `pattern` in `text`, or a failed expectation naming what was looked for. */
-function capture(text: string, pattern: RegExp, what: string): string[] {
-  const match = pattern.exec(text);
-  expect(match, `states ${what} (${String(pattern)})`).not.toBeNull();
-  return match ? match.slice(1).map((group) => group ?? "") : [];
-}
 
-const hex = (text: string): number => Number.parseInt(text.replace(/^0x/iu, ""), 16);
 
 describe("TURN lifetimes match the server's defaults", () => {
   const lifetimes = TurnLifetimesSchema.parse({});
