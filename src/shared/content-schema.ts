@@ -13,9 +13,9 @@ export const rfcReferenceSchema = z.object({
   title: z.string().min(1),
 });
 
-/** A live demo related to a lesson: a link into the site. */
+/** A live demo related to a lesson: a link into the site, with a query the page reads (?policy=relay). */
 export const demoLinkSchema = z.object({
-  href: z.string().regex(/^\/[a-z0-9\-/]*$/u, "a site-internal path such as /demo/"),
+  href: z.string().regex(/^\/[a-z0-9\-/]*(?:\?[a-z]+=[a-z0-9-]+(?:&[a-z]+=[a-z0-9-]+)*)?$/u, "a site-internal path such as /demo/ or /demo/?policy=relay"),
   label: z.string().min(1),
 });
 

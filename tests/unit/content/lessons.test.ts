@@ -4,7 +4,9 @@
  * length, and a "Check yourself" section with a predict-then-observe question.
  */
 import { describe, expect, it } from "vitest";
-import { lessonSchema } from "../../../src/shared/content-schema.ts";
+import { demoLinkSchema, lessonSchema } from "../../../src/shared/content-schema.ts";
+import { parseDemoParams } from "../../../src/demos/two-tab/params.ts";
+import { policyFromSearch } from "../../../src/demos/inspect/session.ts";
 import {
   DEMO_SLOT_NAMES,
   EXPECTED_LESSONS,
@@ -49,6 +51,30 @@ describe("the lesson collection", () => {
     }
     const values = orders.map(([, order]) => order);
     expect(new Set(values).size, `orders ${JSON.stringify(orders)}`).toBe(values.length);
+  });
+});
+
+describe("a lesson's demo links", () => {
+  it("are site paths, with at most a query the demo pages read", () => {
+    expect(demoLinkSchema.safeParse({ href: "/demo/?policy=relay", label: "x" }).success).toBe(true);
+    for (const href of ["https://example.com/demo/", "//example.com/", "/demo/?policy=<b>", "/demo/#pairs", "demo/"]) {
+      expect(demoLinkSchema.safeParse({ href, label: "x" }).success, href).toBe(false);
+    }
+  });
+
+  it("that carry a query start the page in the mode their label promises", () => {
+    const withQuery = lessons.flatMap((lesson) => {
+      const data = lessonSchema.safeParse(lesson.frontmatter);
+      return data.success ? data.data.demos.filter((demo) => demo.href.includes("?")) : [];
+    });
+    expect(withQuery.length).toBeGreaterThan(0);
+    for (const { href, label } of withQuery) {
+      const url = new URL(href, "http://localhost/");
+      expect(["/demo/", "/inspect/"], href).toContain(url.pathname);
+      const policy = url.pathname === "/demo/" ? parseDemoParams(url.search).policy : policyFromSearch(url.search);
+      expect(policy, href).toBe("relay");
+      expect(label, href).toMatch(/relay/iu);
+    }
   });
 });
 
