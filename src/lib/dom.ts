@@ -36,6 +36,22 @@ export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/**
+ * Writes a live region's text so that it is read out even when it is the same as before (a second
+ * copy, the same bad file twice): a live region is read when its text changes, so the same text
+ * is written after an empty frame.
+ */
+export function announceText(node: Element, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+    return;
+  }
+  node.textContent = "";
+  requestAnimationFrame(() => {
+    node.textContent = text;
+  });
+}
+
 /** The element marked data-part="name" inside a demo's root; a missing part is a markup bug. */
 export function part<T extends Element = HTMLElement>(root: ParentNode, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);

@@ -4,7 +4,7 @@
  * pure modules beside it.
  */
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
-import { el, part, setText } from "../../lib/dom.ts";
+import { announceText, el, part, setText } from "../../lib/dom.ts";
 import { whenIdle } from "../../lib/idle.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
@@ -103,17 +103,7 @@ export class TwoTabDemoElement extends HTMLElement {
   }
 
   private announce(text: string): void {
-    const box = part(this, "announce");
-    if (box.textContent !== text) {
-      box.textContent = text;
-      return;
-    }
-    // The same result again (a second copy): a live region is read out when its text changes,
-    // so empty it for a frame to have it read again.
-    box.textContent = "";
-    requestAnimationFrame(() => {
-      box.textContent = text;
-    });
+    announceText(part(this, "announce"), text);
   }
 
   private draw(state: DemoState): void {
@@ -166,7 +156,7 @@ export class TwoTabDemoElement extends HTMLElement {
     });
     const note = part(this, "gathering-note");
     note.hidden = text === undefined;
-    if (note.textContent !== (text ?? "")) note.textContent = text ?? "";
+    setText(note, text ?? "");
   }
 
   private drawLink(state: DemoState): void {

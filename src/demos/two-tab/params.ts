@@ -30,3 +30,8 @@ export function roomLink(origin: string, pathname: string, room: string, policy:
   if (policy === "relay") url.searchParams.set("policy", "relay");
   return url.href;
 }
+
+/** This page with no room, so the server makes one; relay-only stays if the link asked for it. */
+export function newRoomLink(pathname: string, policy: DemoParams["policy"]): string {
+  return policy === "relay" ? `${pathname}?policy=relay` : pathname;
+}

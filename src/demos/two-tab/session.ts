@@ -17,7 +17,7 @@ import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts
 import { ASKED_TO_RESTART_NOTE, askFirefoxNote, isFirefoxSdp, peerNominatedNote, restartBaseline, restartOfferer, restartOutcome, transportRoles, type RestartBaseline } from "./ice-restart.ts";
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
-import { roomLink, type DemoParams } from "./params.ts";
+import { newRoomLink, roomLink, type DemoParams } from "./params.ts";
 import { STATS_INTERVAL_MS, StatsRecorder, type StatsHistory, type StatsMarkKind } from "./stats-history.ts";
 import { whenIdle } from "../../lib/idle.ts";
 import * as signaling from "./signaling-client.ts";
@@ -251,13 +251,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     if (phase === "error" || phase === "room-full" || phase === "peer-left") state.attemptInFlight = false;
     state.status = status;
     state.error = error;
-    state.newRoomHref = phase === "room-full" || (phase === "error" && params.invalidRoom) ? newRoomHref() : undefined;
+    state.newRoomHref = phase === "room-full" || (phase === "error" && params.invalidRoom) ? newRoomLink(location.pathname, params.policy) : undefined;
     changed();
-  }
-
-  /** This page with no room (so the server makes one), keeping relay-only if this link asked for it. */
-  function newRoomHref(): string {
-    return params.policy === "relay" ? `${location.pathname}?policy=relay` : location.pathname;
   }
 
   function startRun(kind: Run["kind"], note?: string): void {
@@ -1020,8 +1015,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       socket.on("peer:left", (event) => {
         if (peer && peer.peerId !== event.peerId) return;
         record("peer", event.reason === "left" ? "peer left" : "peer disconnected");
-        stopRun(event.reason === "left" ? "the other tab left" : "the other tab disconnected");
-        markStats(event.reason === "left" ? "the other tab left" : "the other tab disconnected");
+        const gone = event.reason === "left" ? "the other tab left" : "the other tab disconnected";
+        stopRun(gone);
+        markStats(gone);
         state.chat = [...state.chat, { from: "system", text: "The other peer left." }];
         setStatus("peer-left", "The other peer left. This room stays open: a new peer can join with the same link.");
         prepareWhileWaiting();

@@ -5,7 +5,7 @@
  * network connection (no signaling, no RTCPeerConnection); the only thing loaded later is the
  * site's own Mermaid bundle, to draw the timeline.
  */
-import { el, part, replaceChildren } from "../../lib/dom.ts";
+import { announceText, el, part, replaceChildren } from "../../lib/dom.ts";
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
 import { experimentsLabel } from "./experiments.ts";
 import { readPairs } from "./pairs.ts";
@@ -95,16 +95,7 @@ export class SessionViewerElement extends HTMLElement {
     const box = part(this, "error");
     box.dataset["kind"] = error.kind;
     box.hidden = false;
-    if (box.textContent !== error.message) {
-      box.textContent = error.message;
-      return;
-    }
-    // The same error again (the same bad file twice): an alert is read out when its text
-    // changes, so empty it for a frame to have it read again.
-    box.textContent = "";
-    requestAnimationFrame(() => {
-      box.textContent = error.message;
-    });
+    announceText(box, error.message);
   }
 
   private show(file: SessionFile, source: string): void {

@@ -9,7 +9,7 @@ import {
   payloadSize,
 } from "../../../src/shared/signaling/protocol.ts";
 import { parseChannelMessage } from "../../../src/demos/two-tab/channel-messages.ts";
-import { parseDemoParams, roomLink } from "../../../src/demos/two-tab/params.ts";
+import { newRoomLink, parseDemoParams, roomLink } from "../../../src/demos/two-tab/params.ts";
 
 describe("room IDs", () => {
   it("encodes base64url without padding (RFC 4648 §10 vectors)", () => {
@@ -59,6 +59,8 @@ describe("demo URL and tab-to-tab messages", () => {
     expect(parseDemoParams("")).toEqual({ room: undefined, invalidRoom: false, policy: "all" });
     expect(parseDemoParams("?room=<script>")).toEqual({ room: undefined, invalidRoom: true, policy: "all" });
     expect(roomLink("http://localhost:4321", "/demo/", "abcdefghijklmnopqrstuv", "relay")).toBe("http://localhost:4321/demo/?room=abcdefghijklmnopqrstuv&policy=relay");
+    expect(newRoomLink("/demo/", "relay")).toBe("/demo/?policy=relay");
+    expect(newRoomLink("/demo/", "all")).toBe("/demo/");
   });
 
   it("validates what the other tab sends", () => {
