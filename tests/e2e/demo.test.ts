@@ -240,6 +240,19 @@ describe("two-tab demo", () => {
     await first.page.setViewportSize(PHONE);
     const room = await roomOf(first.page);
     expect(await checkOverflow(first.page)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+    // Each ICE server's address stays on one line: the row may break before "?transport=" only.
+    await expect.poll(() => first.page.locator("[data-part=ice-servers]").textContent(), { timeout: 10_000 }).toContain("turn:");
+    const brokenAddresses = await first.page.locator("[data-part=ice-servers]").evaluate((row) =>
+      [...row.childNodes]
+        .filter((node) => node.nodeType === Node.TEXT_NODE && /^(stun|turn)s?:/u.test(node.textContent ?? ""))
+        .filter((node) => {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          return range.getClientRects().length !== 1;
+        })
+        .map((node) => node.textContent),
+    );
+    expect(brokenAddresses).toEqual([]);
     const second = await openDemo(`?room=${room}`);
     await second.page.setViewportSize(PHONE);
     for (const page of [first.page, second.page]) {
@@ -567,7 +580,7 @@ describe("two-tab demo", () => {
     }
   });
 
-  it("says why it has no ICE servers instead of 'asking the server…' for ever: refused, or never asked", async () => {
+  it("says why it has no ICE servers instead of 'asking the server…' for ever, and how to ask again: refused, or never asked", async () => {
     // A server of its own that gives loopback one ICE server request a minute (exempt by default).
     const strict = await startTestServer({ LIMIT_ICE_CONFIG_PER_MINUTE: "1" }, { limitTuning: { exemptLoopback: false } });
     const strictTabs = new DemoTabs(browser, strict.url);
@@ -576,6 +589,13 @@ describe("two-tab demo", () => {
       await expect.poll(() => first.page.locator("[data-part=ice-servers]").textContent(), { timeout: 10_000 }).toContain("stun:");
       const second = await strictTabs.open();
       await expect.poll(() => second.page.locator("[data-part=ice-servers]").textContent(), { timeout: 10_000 }).toContain("Too many requests for ICE servers");
+      // It says how to try again, and that way asks the server again (refused again: 1 a minute).
+      expect(await second.page.locator("[data-part=ice-servers]").textContent()).toContain("“Reconnect with these settings” asks again.");
+      await second.page.locator("details:has([data-testid=timeline-list]) > summary").click(); // the list is drawn once opened
+      const refusals = (): Promise<number> => second.page.getByTestId("timeline-list").locator("li", { hasText: "no ICE servers" }).count();
+      expect(await refusals()).toBe(1);
+      await second.page.getByTestId("reconnect").click();
+      await expect.poll(refusals, { timeout: 10_000 }).toBe(2);
     } finally {
       await strictTabs.closeAll();
       await strict.close();

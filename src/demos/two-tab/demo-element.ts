@@ -8,7 +8,7 @@ import { announceText, el, part, setText } from "../../lib/dom.ts";
 import { whenIdle } from "../../lib/idle.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { otherDeviceHint } from "./other-device.ts";
-import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
+import { drawCandidates, drawDiagram, drawIceServers, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
 import { drawStats } from "./panels/draw-stats.ts";
 import { parseDemoParams } from "./params.ts";
 import { createDemoSession, type DemoSession, type DemoState, type Experiments } from "./session.ts";
@@ -123,7 +123,7 @@ export class TwoTabDemoElement extends HTMLElement {
     setText(part(this, "ice-state"), state.iceConnectionState);
     setText(part(this, "dtls-state"), state.dtlsState ?? (state.connectionState === "new" ? "new" : "not exposed by this browser"));
     setText(part(this, "role"), state.role ? `${state.role} (chosen by the server)` : "—");
-    setText(part(this, "ice-servers"), iceServersText(state));
+    drawIceServers(this, iceServersText(state));
     this.drawChat(state);
     this.drawMedia(state);
     drawRuns(this, state.runs, "No runs yet.");
@@ -261,12 +261,12 @@ export class TwoTabDemoElement extends HTMLElement {
   }
 }
 
-function iceServersText(state: DemoState): string {
+function iceServersText(state: DemoState): readonly string[] | string {
   if (state.turnMode !== undefined) {
-    return state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls.join(", ");
+    return state.iceServerUrls.length === 0 ? "none: host candidates only (this server runs no STUN/TURN)" : state.iceServerUrls;
   }
   // The page asks once its signaling connection is up; say so when that will not happen, or failed.
-  if (state.iceConfigError !== undefined) return `none: ${state.iceConfigError}`;
+  if (state.iceConfigError !== undefined) return `none: ${state.iceConfigError} “Reconnect with these settings” asks again.`;
   if (state.phase === "error" && !state.signalingConnected) return "not asked: no connection to the signaling server";
   return "asking the server…";
 }

@@ -1096,6 +1096,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       }
       record("note", `reconnecting with ${experimentsLabel(experiments)}`);
       markStats(`this tab reconnected (${experimentsLabel(experiments)})`);
+      // The page's ICE servers were refused (too many requests, say): reconnecting asks again.
+      if (state.iceConfigError !== undefined) fetchIceConfig();
       await doJoin(room);
     },
     exportJson(maskAddresses) {

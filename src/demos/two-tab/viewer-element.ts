@@ -9,7 +9,7 @@ import { announceText, el, part, replaceChildren } from "../../lib/dom.ts";
 import { toSequenceDiagram } from "../../shared/timeline/sequence-diagram.ts";
 import { experimentsLabel } from "./experiments.ts";
 import { readPairs } from "./pairs.ts";
-import { drawCandidates, drawDiagram, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
+import { drawCandidates, drawDiagram, drawIceServers, drawPairs, drawRuns, drawSdp, drawTimelineList, followCandidateLinks, latestRunEvents, onThemeChange } from "./panels/draw.ts";
 import { drawStats } from "./panels/draw-stats.ts";
 import { drawPairMatrix, wirePairMatrix } from "./panels/draw-matrix.ts";
 import { readSessionFile, sessionFileSizeError, type SessionFile, type SessionFileError } from "./session-file.ts";
@@ -110,7 +110,7 @@ export class SessionViewerElement extends HTMLElement {
     part(this, "connection-state").textContent = file.connectionState;
     replaceChildren(part(this, "dtls-state"), file.dtlsState === undefined ? "not in this file" : el("code", {}, file.dtlsState));
     part(this, "experiments").textContent = experimentsLabel(file.experiments);
-    part(this, "ice-servers").textContent = file.iceServers.length === 0 ? "none: host candidates only" : file.iceServers.join(", ");
+    drawIceServers(this, file.iceServers.length === 0 ? "none: host candidates only" : file.iceServers);
 
     const selected = file.pairs.find((p) => p.id === file.selectedPair);
     const role = readPairs(file.stats).role;

@@ -24,6 +24,29 @@ export interface PairsPanel {
   why: string;
 }
 
+/**
+ * The "ICE servers" row: the URLs comma-separated, or a sentence saying why there are none. A URL
+ * may break before its "?transport=…", so the row's `overflow-wrap: anywhere` breaks inside an
+ * address only when the address alone is wider than the row (a long IPv6 one on a phone).
+ */
+export function drawIceServers(root: ParentNode, urls: readonly string[] | string): void {
+  const node = part(root, "ice-servers");
+  const text = typeof urls === "string" ? urls : urls.join(", ");
+  if (node.textContent === text) return;
+  if (typeof urls === "string") {
+    node.textContent = text;
+    return;
+  }
+  replaceChildren(
+    node,
+    ...urls.flatMap((url, i) => {
+      const query = url.indexOf("?");
+      const address = query < 0 ? url : url.slice(0, query);
+      return [i > 0 && ", ", address, query >= 0 && el("wbr"), query >= 0 && url.slice(query)];
+    }),
+  );
+}
+
 export function drawPairs(root: ParentNode, view: PairsPanel, emptyText: string): void {
   const { selected } = view;
   const box = part(root, "selected-pair");
