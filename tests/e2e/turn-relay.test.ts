@@ -1,16 +1,18 @@
 /**
  * Chromium against the TURN servers: two RTCPeerConnections in one page, relay-only, connect a data
  * channel through our built-in server (reached over UDP, and over TCP), and the same through a real
- * coturn. Proven with getStats() (selected pair relay/relay, relayProtocol udp or tcp), not with
+ * coturn; then Firefox through our server. Proven with getStats() (selected pair relay/relay, relayProtocol udp or tcp), not with
  * candidate strings alone.
  */
 import type { Browser } from "playwright-core";
+import type { Browser as FirefoxBrowser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintTurnCredentials } from "../../server/turn/credentials.ts";
 import { createTurnServer, type TurnServer } from "../../server/turn/server.ts";
 import type { TransactionRecord } from "../../src/shared/stun/transaction-record.ts";
 import { startCoturn, type Coturn } from "../integration/turn/support/processes.ts";
 import { launchChromium } from "./support/browser.ts";
+import { launchFirefox } from "./support/firefox.ts";
 
 const SECRET = "e2e-turn-secret-0123456789abcdef";
 const REALM = "e2e.example";
@@ -139,5 +141,42 @@ describe("Chromium relays a data channel through a TURN server (iceTransportPoli
     expect(result.reply).toBe("pong:ping");
     expect(result.local).toMatchObject({ type: "relay", relayProtocol: "udp" });
     expect(result.remote).toMatchObject({ type: "relay" });
+  });
+});
+
+/**
+ * Firefox's TURN client (nICEr) relays everything in Send and Data indications and never binds a
+ * channel, as the TURN lesson says: the same relay-only connection, seen from the server.
+ */
+describe("Firefox relays a data channel through our TURN server with Send indications, no channel", () => {
+  let firefox: FirefoxBrowser;
+  let server: TurnServer;
+  const seenByServer: TransactionRecord[] = [];
+  beforeAll(async () => {
+    firefox = await launchFirefox();
+    server = createTurnServer({ listenHost: "127.0.0.1", ports: [0], realm: REALM, secret: SECRET, relayPortMin: 0, relayPortMax: 0 }, { onTransaction: (r) => seenByServer.push(r) });
+    await server.listen();
+  });
+  afterAll(async () => {
+    await firefox?.close();
+    await server?.close();
+  });
+
+  it("connects relay/relay; the server sees permissions and relayed data, and no ChannelBind", async () => {
+    const page = await firefox.newPage();
+    const port = server.addresses()[0]?.port ?? 0;
+    const result = (await page.evaluate(`(${CONNECT_THROUGH_RELAY})(${JSON.stringify([{ urls: [`turn:127.0.0.1:${String(port)}?transport=udp`], ...credentials("firefox-ours") }])})`)) as RelayResult;
+    await page.close();
+    expect(result.reply).toBe("pong:ping");
+    expect(result.local).toMatchObject({ type: "relay" });
+    expect(result.remote).toMatchObject({ type: "relay" });
+    const seen = new Set(seenByServer.flatMap((r) => (r.kind === "stun" ? [`${r.methodName} ${r.className}`] : [])));
+    expect([...seen]).toEqual(expect.arrayContaining(["Allocate success response", "CreatePermission success response"]));
+    expect([...seen].filter((s) => s.startsWith("ChannelBind"))).toEqual([]);
+    // The allocation's usage record (sent when Firefox deletes it on close) shows the data crossed
+    // under a permission, with no channel.
+    await expect.poll(() => seenByServer.some((r) => r.kind === "relay-usage" && r.permissions.some((p) => p.bytesToPeer > 0)), { timeout: 10_000 }).toBe(true);
+    expect(seenByServer.filter((r) => r.kind === "relay-usage").flatMap((r) => r.channels)).toEqual([]);
+    expect(server.stats()).toMatchObject({ channels: 0, errors: 0 });
   });
 });
