@@ -40,6 +40,8 @@ export interface Hop {
   readonly after: Endpoints | undefined;
   /** Outbound only: whether the packet made a new mapping. */
   readonly createdMapping: boolean;
+  /** Inbound and dropped only: no mapping for that port, or the filter said no. */
+  readonly dropped?: "no-mapping" | "filtering";
   readonly reason: string;
 }
 
@@ -89,7 +91,7 @@ export class Network {
       if (!sameAddress(packet.destination, ADDRESSES.stun)) {
         return { hops, deliveredTo: undefined, arrived: undefined, reason: `The STUN server listens on ${formatAddress(ADDRESSES.stun)}, not ${formatAddress(packet.destination)}: lost.` };
       }
-      return { hops, deliveredTo: "S", arrived: packet, reason: "Delivered to the STUN server." };
+      return { hops, deliveredTo: "S", arrived: packet, reason: "The server is on the public Internet: no NAT stands in front of it." };
     }
     if (owner === from) {
       // Hairpinning (RFC 4787 §6): never needed here, since each NAT has only one peer behind it.
@@ -97,7 +99,7 @@ export class Network {
     }
     const verdict = this.nat(owner).inbound(packet.source, packet.destination);
     if (!verdict.accepted) {
-      hops.push({ nat: owner, direction: "inbound", accepted: false, before: packet, after: undefined, createdMapping: false, reason: verdict.reason });
+      hops.push({ nat: owner, direction: "inbound", accepted: false, before: packet, after: undefined, createdMapping: false, dropped: verdict.rule, reason: verdict.reason });
       return { hops, deliveredTo: undefined, arrived: undefined, reason: verdict.reason };
     }
     const after = { source: packet.source, destination: verdict.destination };

@@ -55,8 +55,12 @@ export interface PacketStep extends StepState {
   readonly hops: readonly Hop[];
   readonly delivered: boolean;
   readonly deliveredTo: "A" | "B" | "S" | undefined;
-  /** One sentence: what happened to the packet. */
+  /** What happened to the packet, then why: `${headline} ${reason}`. */
   readonly result: string;
+  /** What happened, in one sentence: "A's check to 198.51.100.9:41000 (srflx) was dropped." */
+  readonly headline: string;
+  /** Why, from the NAT (or the Internet) that decided its fate. */
+  readonly reason: string;
   /** What the receiver learned or concluded from it. */
   readonly notes: readonly string[];
 }
@@ -110,6 +114,7 @@ export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_R
     packets += 1;
     const carried = net.send(from, destination);
     const notes = carried.arrived ? learn(carried.arrived.source) : [];
+    const headline = describe(carried.deliveredTo !== undefined);
     steps.push({
       kind: "packet",
       number: packets,
@@ -120,7 +125,9 @@ export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_R
       hops: carried.hops,
       delivered: carried.deliveredTo !== undefined,
       deliveredTo: carried.deliveredTo,
-      result: `${describe(carried.deliveredTo !== undefined)} ${carried.reason}`,
+      result: `${headline} ${carried.reason}`,
+      headline,
+      reason: carried.reason,
       notes,
       ...state(),
     });
@@ -160,8 +167,9 @@ export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_R
     const b = queue("B");
     const turns: [Side, CandidateInfo][] = [];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (a[i]) turns.push(["A", a[i]]);
-      if (b[i]) turns.push(["B", b[i]]);
+      const [fromA, fromB] = [a[i], b[i]];
+      if (fromA) turns.push(["A", fromA]);
+      if (fromB) turns.push(["B", fromB]);
     }
     for (const [side, target] of turns) {
       if (done()) break;

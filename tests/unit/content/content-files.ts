@@ -31,6 +31,7 @@ export const DEMO_SLOT_NAMES: readonly string[] = [
   "turn-allocation",
   "address-classes",
   "nat-mapping",
+  "nat-simulator",
 ];
 
 export interface ContentFile {
