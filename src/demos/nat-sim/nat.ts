@@ -90,7 +90,7 @@ export class Nat {
     } else {
       const first = !this.#mappings.some((m) => m !== mapping && sameAddress(m.internal, source));
       reason = first
-        ? `No mapping for ${inside} yet: the NAT creates one, ${ext}.`
+        ? `${term}: ${inside} has no mapping yet, so the NAT creates one, ${ext}.`
         : behaviour === "address-dependent"
           ? `${term}: ${inside} has not sent to ${destination.ip} before, so it gets a new mapping, ${ext}.`
           : `${term}: ${inside} has not sent to ${formatAddress(destination)} before, so it gets a new mapping, ${ext}.`;
@@ -100,9 +100,18 @@ export class Nat {
 
   /**
    * A packet from outside (`source`, Y:y) to this NAT's address (`destination`): find the mapping
-   * with that external port, then let the filtering behaviour decide, for that mapping, whether
-   * this sender may reach the inside. RFC 4787 §5 words the filters in terms of what X:x "has sent
-   * packets to"; here, as in connection-tracking NATs, it is what X:x has sent through this mapping.
+   * with that external port (none: nowhere to deliver it), then let the filtering behaviour decide
+   * whether this sender may reach the inside. RFC 4787 §5:
+   *
+   * - Endpoint-independent: "The NAT forwards any packets destined to X:x."
+   * - Address-dependent: "the NAT will filter out packets from Y:y destined for the internal
+   *   endpoint X:x if X:x has not sent packets to Y previously (independently of the port used by Y)."
+   * - Address and port-dependent: "… if X:x has not sent packets to Y:y previously."
+   *
+   * "Has sent to" is counted per mapping, as connection-tracking NATs do and as the NAT MIB
+   * (RFC 7659) describes filtering, per port mapping: what X:x sent through another of its mappings
+   * does not count. It makes a difference only with destination-dependent mapping, where X:x has
+   * several mappings.
    */
   inbound(source: TransportAddress, destination: TransportAddress): Inbound {
     const found = this.#mappings.find((m) => sameAddress(m.external, destination));
@@ -141,7 +150,15 @@ export class Nat {
   }
 }
 
-/** RFC 4787 §4.1: may a mapping made for `madeFor` carry a packet to `destination`? */
+/**
+ * RFC 4787 §4.1: may a mapping made for `madeFor` carry a packet to `destination`?
+ *
+ * - Endpoint-independent: "The NAT reuses the port mapping for subsequent packets sent from the
+ *   same internal IP address and port (X:x) to any external IP address and port."
+ * - Address-dependent: "… to the same external IP address, regardless of the external port."
+ * - Address and port-dependent: "… to the same external IP address and port while the mapping is
+ *   still active."
+ */
 function reuses(behaviour: NatBehaviour["mapping"], madeFor: TransportAddress, destination: TransportAddress): boolean {
   switch (behaviour) {
     case "endpoint-independent":

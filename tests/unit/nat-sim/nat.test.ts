@@ -42,14 +42,14 @@ describe("mapping behaviour (RFC 4787 §4.1)", () => {
     const n = nat("address-dependent");
     const first = n.outbound(X, Y1y1);
     expect(first.created).toBe(true);
-    expect(first.reason).toBe("No mapping for 192.168.1.23:50000 yet: the NAT creates one, 203.0.113.5:62000.");
+    expect(first.reason).toBe("Address-dependent mapping (RFC 4787 §4.1): 192.168.1.23:50000 has no mapping yet, so the NAT creates one, 203.0.113.5:62000.");
     const again = n.outbound(X, Y1y2);
     expect(again.created).toBe(false);
     expect(again.reason).toMatch(/^Address-dependent mapping \(RFC 4787 §4\.1\): .* has sent to 192\.0\.2\.10 before, so its mapping 203\.0\.113\.5:62000 is reused/u);
     const fresh = n.outbound(X, Y2y1);
     expect(fresh.created).toBe(true);
     expect(fresh.reason).toMatch(/^Address-dependent mapping \(RFC 4787 §4\.1\): .* has not sent to 198\.51\.100\.9 before, so it gets a new mapping, 203\.0\.113\.5:62001\.$/u);
-    expect(nat("endpoint-independent").outbound(X, Y1y1).reason).toMatch(/^No mapping/u);
+    expect(nat("endpoint-independent").outbound(X, Y1y1).reason).toMatch(/^Endpoint-independent mapping \(RFC 4787 §4\.1\): .* has no mapping yet/u);
   });
 
   it("records, per mapping, each destination sent to (once) and the one it was made for", () => {
