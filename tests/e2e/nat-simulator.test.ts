@@ -62,7 +62,7 @@ describe("NAT lesson: nat-simulator", () => {
     const expected = runScenario(EIM_APDF, EIM_APDF);
     await expect.poll(() => sim.getAttribute("data-phase")).toBe("idle");
     expect(await sim.locator('[data-part="nojs"]').isVisible(), "the no-JavaScript note goes once the script runs").toBe(false);
-    expect(await sim.getByTestId("sim-status").textContent()).toBe(`Ready: NAT A is EIM + APDF, NAT B is EIM + APDF. ${expected.steps.length} steps to go; press Next step.`);
+    expect(await sim.getByTestId("sim-status").textContent()).toBe(`Ready: NAT A is EIM + APDF (once called port restricted cone), NAT B is EIM + APDF (once called port restricted cone). ${expected.steps.length} steps to go; press Next step.`);
     expect(await sim.getByTestId("sim-status").getAttribute("aria-live")).toBe("polite");
     expect(await sim.locator('[data-testid="outcome-grid"] td[aria-current="true"]').getAttribute("data-a")).toBe("EIM + APDF");
 

@@ -53,17 +53,17 @@ class NatSimulator extends HTMLElement {
       if (current) cell.setAttribute("aria-current", "true");
       else cell.removeAttribute("aria-current");
     }
-    this.#shown = -1;
-    this.#show(0);
+    this.#show(0, true);
   }
 
-  #show(target: number): void {
+  /** Shows the first `target` steps; `fresh` redraws from nothing (a new run). */
+  #show(target: number, fresh = false): void {
     const run = this.#run;
     if (!run) return;
     const count = Math.max(0, Math.min(target, run.steps.length));
-    if (count === this.#shown) return;
+    if (count === this.#shown && !fresh) return;
     const log = part<HTMLTableSectionElement>(this, "log");
-    if (count < this.#shown || this.#shown < 0) {
+    if (count < this.#shown || fresh) {
       log.replaceChildren();
       this.#shown = 0;
     }

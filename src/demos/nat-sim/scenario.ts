@@ -156,27 +156,7 @@ export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_R
   }
   steps.push({ kind: "signaling", phase: "Signaling", result: "The peers swap their server-reflexive candidates through the signaling server.", notes: told, ...state() });
 
-  // Step 3: connectivity checks.
-  let round = 0;
-  const done = () => peers.A.valid !== undefined && peers.B.valid !== undefined;
-  while (round < rounds && !done()) {
-    round += 1;
-    const phase = `Checks, round ${round}`;
-    const queue = (side: Side) => peers[side].remote.filter((c) => !peers[side].failed.some((f) => sameAddress(f, c.address)) && !(peers[side].valid && sameAddress(peers[side].valid.remote.address, c.address)));
-    const a = queue("A");
-    const b = queue("B");
-    const turns: [Side, CandidateInfo][] = [];
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      const [fromA, fromB] = [a[i], b[i]];
-      if (fromA) turns.push(["A", fromA]);
-      if (fromB) turns.push(["B", fromB]);
-    }
-    for (const [side, target] of turns) {
-      if (done()) break;
-      check(phase, side, target);
-    }
-  }
-
+  /** One check from `side` to `target` and, if it arrives, its answer to the source the check came from. */
   function check(phase: string, side: Side, target: CandidateInfo): void {
     const peer = other(side);
     const to = formatAddress(target.address);
@@ -201,6 +181,29 @@ export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_R
       }
       return notes;
     });
+  }
+
+  // Step 3: connectivity checks.
+  let round = 0;
+  const done = () => peers.A.valid !== undefined && peers.B.valid !== undefined;
+  while (round < rounds && !done()) {
+    round += 1;
+    const phase = `Checks, round ${round}`;
+    // A peer with a succeeded check sends no more (ICE would go on checking other pairs until it
+    // nominates one; here the first path that works is the answer). Failed checks are not repeated.
+    const queue = (side: Side) => (peers[side].valid ? [] : peers[side].remote.filter((c) => !peers[side].failed.some((f) => sameAddress(f, c.address))));
+    const a = queue("A");
+    const b = queue("B");
+    const turns: [Side, CandidateInfo][] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const [fromA, fromB] = [a[i], b[i]];
+      if (fromA) turns.push(["A", fromA]);
+      if (fromB) turns.push(["B", fromB]);
+    }
+    for (const [side, target] of turns) {
+      if (done()) break;
+      if (!peers[side].valid) check(phase, side, target);
+    }
   }
 
   return { config: { A, B }, steps, outcome: outcomeOf(peers, packets, round) };

@@ -3,7 +3,7 @@
  * reader sees are unit-tested: one packet-log row per step, the NAT tables' rows, the line read out
  * by the live region, and the cells of the outcome grid.
  */
-import { behaviourShort, type NatBehaviour } from "./behaviours.ts";
+import { behaviourShort, oldName, type NatBehaviour } from "./behaviours.ts";
 import { formatAddress, sameAddress, type Mapping } from "./nat.ts";
 import { ADDRESSES, type Hop } from "./network.ts";
 import type { CandidateInfo, Outcome, PacketKind, ScenarioRun, Step } from "./scenario.ts";
@@ -101,8 +101,10 @@ export function stepSummary(run: ScenarioRun, shown: number): string {
   return `${[head, ...step.notes].join(" ")}${tail}`;
 }
 
+/** "EIM + APDF (once called port restricted cone)": the RFC 4787 pair, with its RFC 3489 name if it had one. */
 export function describeNat(nat: NatBehaviour): string {
-  return behaviourShort(nat);
+  const old = oldName(nat);
+  return old ? `${behaviourShort(nat)} (once called ${old})` : behaviourShort(nat);
 }
 
 export const VERDICT_TEXT: Record<CellVerdict, string> = { direct: "direct", "direct-prflx": "direct (prflx)", relay: "relay" };

@@ -74,7 +74,7 @@ describe("tableRows and knownCandidates", () => {
 describe("stepSummary", () => {
   it("reads out the choice before the first step, each step as it is shown, and the outcome after the last", () => {
     const total = run.steps.length;
-    expect(stepSummary(run, 0)).toBe(`Ready: NAT A is EIM + APDF, NAT B is EIM + APDF. ${total} steps to go; press Next step.`);
+    expect(stepSummary(run, 0)).toBe(`Ready: NAT A is EIM + APDF (once called port restricted cone), NAT B is EIM + APDF (once called port restricted cone). ${total} steps to go; press Next step.`);
     expect(stepSummary(run, 6)).toMatch(new RegExp(`^Step 6 of ${total}, checks, round 1: A's check to 198\\.51\\.100\\.9:41000 \\(srflx\\) was dropped\\. `, "u"));
     expect(stepSummary(run, 5)).toMatch(/^Step 5 of \d+: The peers swap their server-reflexive candidates/u);
     expect(stepSummary(run, total).endsWith(run.outcome.sentence)).toBe(true);
