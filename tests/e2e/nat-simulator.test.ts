@@ -151,7 +151,7 @@ describe("NAT lesson: nat-simulator", () => {
     expect(await sim.locator('[data-part="nojs"]').textContent()).toMatch(/needs JavaScript/u);
     expect(await sim.locator('[data-part="controls"]').isVisible()).toBe(false);
     expect(await sim.getByTestId("sim-next").isVisible()).toBe(false);
-    expect(await sim.textContent()).toContain("Real NATs may pick them at random (RFC 4787 §4.2)");
+    expect(await sim.textContent()).toContain("pick one at random (port assignment, RFC 4787 §4.2)");
     const cells = await sim.locator('[data-testid="outcome-grid"] tbody td').evaluateAll((tds) => tds.map((td) => td.getAttribute("data-verdict")));
     expect(cells).toEqual(outcomeMatrix().flat().map((c) => cellVerdict(c.outcome)));
     expect(cells.length).toBe(81);
