@@ -33,6 +33,10 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One Chromium at a time: the machine has two cores and WebRTC tests are timing-sensitive.
           fileParallelism: false,
+          // expect.poll's default 1 s: in CI the saved-session viewer, opening a second file while
+          // Mermaid still drew the first, once took longer than that to show it. A poll that keeps
+          // failing still fails, 5 s later.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
     ],
