@@ -1,7 +1,8 @@
 /**
  * Signaling for the two-tab demo on socket.io's default namespace. The server is a careful
  * postman: it validates every message (src/shared/signaling/protocol.ts), stamps the sender
- * itself, and delivers a description or candidate only to the other member of the sender's room.
+ * itself, and delivers a description, a candidate or a restart request only to the other member
+ * of the sender's room.
  * Anything else is refused with an error to the sender and reaches nobody.
  */
 import { randomBytes as nodeRandomBytes } from "node:crypto";
@@ -15,6 +16,7 @@ import {
   joinRequestSchema,
   newRoomId,
   payloadSize,
+  restartRequestMessageSchema,
   type Ack,
   type ClientToServerEvents,
   type ErrorCode,
@@ -43,7 +45,7 @@ export interface SignalingDeps {
 }
 
 export interface SignalingLimits {
-  /** Descriptions + candidates per socket per 10 s (a negotiation is ~2 + 20 messages). */
+  /** Descriptions + candidates + restart requests per socket per 10 s (a negotiation is ~2 + 20 messages). */
   signalsPer10s: number;
   /** room:join + room:leave per socket per minute. */
   roomOpsPerMinute: number;
@@ -246,6 +248,19 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       const size = payloadSize(parsed.data);
       const serverTime = clock();
       io.to(path.to).emit("signal:candidate", { from: path.from, candidate: parsed.data.candidate, size, serverTime });
+      reply?.({ ok: true, size, serverTime });
+    });
+
+    // A tab asks the other to make an ICE restart's offer (the Firefox tab, see protocol.ts). The
+    // request names nobody: the server says who asks, as for descriptions and candidates.
+    on("signal:restart-request", async (payload, reply) => {
+      const parsed = restartRequestMessageSchema.safeParse(payload);
+      if (!parsed.success) return refuse("signal:restart-request", reply, "invalid-message");
+      const path = await route("signal:restart-request", reply);
+      if (!path) return;
+      const size = payloadSize(parsed.data);
+      const serverTime = clock();
+      io.to(path.to).emit("signal:restart-request", { from: path.from, size, serverTime });
       reply?.({ ok: true, size, serverTime });
     });
 

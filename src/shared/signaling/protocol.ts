@@ -7,7 +7,8 @@
  * Rules the server enforces:
  * - a room holds at most two peers; the server, not the client, names each peer;
  * - everything a client sends is validated here (zod) before the server looks at it;
- * - a description or candidate goes only to the other member of the sender's room.
+ * - a description, a candidate or a restart request goes only to the other member of the
+ *   sender's room.
  */
 import { z } from "../zod.ts";
 import type { IceConfig } from "../ice-config.ts";
@@ -73,11 +74,21 @@ export const descriptionMessageSchema = z.strictObject({ description: sessionDes
 /** `candidate: null` is end-of-candidates (the peer calls addIceCandidate() with nothing). */
 export const candidateMessageSchema = z.strictObject({ candidate: iceCandidateSchema.nullable() });
 
+/**
+ * Asks the other tab to make an ICE restart's offer (RFC 8445 §9): a Chromium tab asks a Firefox
+ * tab, because a restart Chromium offers to Firefox fails (src/demos/two-tab/ice-restart.ts). It
+ * carries nothing: who asks is stamped by the server. It goes through the server rather than the
+ * data channel because a restart is for a connection that is failing, and then a message on the
+ * channel may never arrive.
+ */
+export const restartRequestMessageSchema = z.strictObject({});
+
 export type SessionDescriptionPayload = z.infer<typeof sessionDescriptionSchema>;
 export type IceCandidatePayload = z.infer<typeof iceCandidateSchema>;
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export type DescriptionMessage = z.infer<typeof descriptionMessageSchema>;
 export type CandidateMessage = z.infer<typeof candidateMessageSchema>;
+export type RestartRequestMessage = z.infer<typeof restartRequestMessageSchema>;
 
 /**
  * Perfect negotiation (W3C WebRTC §10.7) needs one polite and one impolite peer. The server
@@ -142,11 +153,18 @@ export interface RelayedCandidate {
   serverTime: number;
 }
 
+export interface RelayedRestartRequest {
+  from: string;
+  size: number;
+  serverTime: number;
+}
+
 export interface ClientToServerEvents {
   "room:join": (request: JoinRequest, ack: (result: Ack<JoinResult>) => void) => void;
   "room:leave": (ack: (result: Ack) => void) => void;
   "signal:description": (message: DescriptionMessage, ack: (result: Ack<RelayResult>) => void) => void;
   "signal:candidate": (message: CandidateMessage, ack: (result: Ack<RelayResult>) => void) => void;
+  "signal:restart-request": (message: RestartRequestMessage, ack: (result: Ack<RelayResult>) => void) => void;
   "ice:config": (ack: (result: Ack<IceConfigResult>) => void) => void;
 }
 
@@ -156,6 +174,7 @@ export interface ServerToClientEvents {
   "room:full": (event: { roomId: string }) => void;
   "signal:description": (message: RelayedDescription) => void;
   "signal:candidate": (message: RelayedCandidate) => void;
+  "signal:restart-request": (message: RelayedRestartRequest) => void;
   /** A refusal for a message sent without an acknowledgement callback. */
   error: (event: SignalingError & { event: string }) => void;
 }
@@ -165,6 +184,7 @@ export const CLIENT_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   "room:leave",
   "signal:description",
   "signal:candidate",
+  "signal:restart-request",
   "ice:config",
 ];
 

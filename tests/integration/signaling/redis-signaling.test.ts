@@ -1,8 +1,9 @@
 /**
  * Two signaling servers sharing rooms and messages through a real redis-server (Redis room
  * registry + socket.io's Redis adapter, wired as REDIS_URL wires them), with real socket.io
- * clients on each: rooms span servers, the two-member limit holds across them, a crashed
- * server's members are released, and a Redis outage is answered, not crashed on.
+ * clients on each: rooms span servers (descriptions, candidates and restart requests relayed
+ * across them), the two-member limit holds across them, a crashed server's members are
+ * released, and a Redis outage is answered, not crashed on.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -58,6 +59,14 @@ describe("two signaling servers sharing Redis", () => {
     const atA = next(a, "signal:candidate");
     expect(await emit(b, "signal:candidate", { candidate })).toMatchObject({ ok: true });
     expect(await atA).toMatchObject({ from: second.peerId, candidate });
+    // The restart request crosses servers the same way, each way, stamped by the sender's server.
+    const askedB = next(b, "signal:restart-request");
+    expect(await emit(a, "signal:restart-request", {})).toMatchObject({ ok: true, size: 2 });
+    expect(await askedB).toEqual({ from: first.peerId, size: 2, serverTime: expect.any(Number) });
+    const askedA = next(a, "signal:restart-request");
+    expect(await emit(b, "signal:restart-request", { from: first.peerId })).toMatchObject({ ok: false, error: { code: "invalid-message" } });
+    expect(await emit(b, "signal:restart-request", {})).toMatchObject({ ok: true });
+    expect((await askedA).from).toBe(second.peerId);
 
     for (const third of [await serverA.client(), await serverB.client()]) {
       const full = next(third, "room:full");

@@ -263,6 +263,99 @@ describe("relaying", () => {
   });
 });
 
+describe("restart requests", () => {
+  it("relays a request for an ICE restart's offer to the other member only, stamped with the sender's server-chosen ID", async () => {
+    const h = await start({ clock: () => 1_700_000_000_000 });
+    const { a, b, aId, bId } = await pair(h);
+    const outsider = await h.client();
+    await joinOk(outsider);
+    const logOutsider = recorder(outsider);
+    const logA = recorder(a);
+    const logB = recorder(b);
+    const received = next(b, "signal:restart-request");
+    const ack = (await emit(a, "signal:restart-request", {})) as Ack<RelayResult>;
+    // `{}` is two bytes of JSON.
+    expect(ack).toEqual({ ok: true, size: 2, serverTime: 1_700_000_000_000 });
+    expect(await received).toEqual({ from: aId, size: 2, serverTime: 1_700_000_000_000 });
+    // And the other way.
+    const atA = next(a, "signal:restart-request");
+    expect(await emit(b, "signal:restart-request", {})).toMatchObject({ ok: true });
+    expect((await atA).from).toBe(bId);
+    // A round trip on each proves nothing else was queued for anyone.
+    for (const socket of [a, b, outsider]) await emit(socket, "ice:config");
+    expect(logOutsider.events).toEqual([]);
+    expect(logA.events.map(([event]) => event)).toEqual(["signal:restart-request"]);
+    expect(logB.events.map(([event]) => event)).toEqual(["signal:restart-request"]);
+  });
+
+  it("never reaches a socket in another room, even one whose room is full", async () => {
+    const h = await start();
+    const first = await pair(h);
+    const second = await pair(h);
+    const lone = await h.client();
+    await joinOk(lone);
+    const others = [second.a, second.b, lone].map(recorder);
+    const received = next(first.b, "signal:restart-request");
+    expect(await emit(first.a, "signal:restart-request", {})).toMatchObject({ ok: true });
+    await received;
+    for (const socket of [second.a, second.b, lone]) await emit(socket, "ice:config");
+    for (const log of others) expect(log.events).toEqual([]);
+  });
+
+  it("refuses it when the sender is in no room, or alone in its room, and forwards it to nobody", async () => {
+    const h = await start();
+    const { a, b } = await pair(h);
+    const logs = [a, b].map(recorder);
+    const stranger = await h.client();
+    expect(await emit(stranger, "signal:restart-request", {})).toMatchObject({ ok: false, error: { code: "not-in-room" } });
+    await joinOk(stranger);
+    expect(await emit(stranger, "signal:restart-request", {})).toMatchObject({ ok: false, error: { code: "no-peer" } });
+    // Left alone when the other member goes: no-peer again.
+    const left = next(b, "peer:left");
+    expect(await emit(a, "room:leave")).toEqual({ ok: true });
+    await left;
+    expect(await emit(b, "signal:restart-request", {})).toMatchObject({ ok: false, error: { code: "no-peer" } });
+    expect(await emit(a, "signal:restart-request", {})).toMatchObject({ ok: false, error: { code: "not-in-room" } });
+    expect(logs[0]?.events).toEqual([]);
+    expect(logs[1]?.events.map(([event]) => event)).toEqual(["peer:left"]);
+  });
+
+  it("refuses a payload that is not exactly `{}`, a sender-supplied `from` included, and forwards none of them", async () => {
+    const h = await start();
+    const { a, b } = await pair(h);
+    const logB = recorder(b);
+    for (const payload of [undefined, null, 0, "restart", [], [{}], { from: "someone-else" }, { now: true }, { t: "restart-ice" }, { __proto__: { polluted: true }, constructor: "x" }]) {
+      expect(await emit(a, "signal:restart-request", payload), JSON.stringify(payload) ?? "undefined").toMatchObject({ ok: false, error: { code: "invalid-message" } });
+    }
+    // Sent with no payload at all (the ack is the only argument).
+    expect(await emit(a, "signal:restart-request")).toMatchObject({ ok: false, error: { code: "invalid-message" } });
+    // Without an ack callback: an error event, and nothing relayed.
+    const error = next(a, "error");
+    raw(a).emit("signal:restart-request", { extra: 1 });
+    expect(await error).toMatchObject({ code: "invalid-message", event: "signal:restart-request" });
+    await emit(b, "ice:config");
+    expect(logB.events).toEqual([]);
+    // The server is still there for everyone.
+    expect(await emit(a, "signal:restart-request", {})).toMatchObject({ ok: true });
+  });
+
+  it("counts against the sender's signaling budget, like descriptions and candidates", async () => {
+    const h = await start({ limits: { signalsPer10s: 5 } });
+    const { a, b } = await pair(h);
+    const logB = recorder(b);
+    const results = [];
+    for (let i = 0; i < 3; i += 1) results.push(await emit(a, "signal:candidate", { candidate }));
+    for (let i = 0; i < 4; i += 1) results.push(await emit(a, "signal:restart-request", {}));
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, false, false]);
+    expect(results[5]).toMatchObject({ ok: false, error: { code: "rate-limited" } });
+    await emit(b, "ice:config");
+    // Only the two requests within the budget reached b.
+    expect(logB.events.filter(([event]) => event === "signal:restart-request")).toHaveLength(2);
+    // b's budget is its own.
+    expect((await emit(b, "signal:restart-request", {})).ok).toBe(true);
+  });
+});
+
 describe("limits and ICE configuration", () => {
   it("rate-limits each socket on its own", async () => {
     const h = await start({ limits: { signalsPer10s: 5 } });

@@ -223,7 +223,7 @@ describe("the README's sticky-session sample: nginx ip_hash in front of two proc
     expect(proxy.stderr()).toBe("");
   });
 
-  it("carries a room and its descriptions both ways between clients on different processes, over long-polling only", async () => {
+  it("carries a room, its descriptions both ways and a restart request between clients on different processes, over long-polling only", async () => {
     const { url } = await proxyWith(sampleConfig);
     const everyone = ADDRESSES.slice(0, 2).map((from) => pollingClient(url, from));
     await Promise.all(everyone.map(connected));
@@ -244,6 +244,10 @@ describe("the README's sticky-session sample: nginx ip_hash in front of two proc
     const atA = next(a.socket, "signal:description");
     expect(await b.socket.timeout(5000).emitWithAck("signal:description", { description: answer })).toMatchObject({ ok: true });
     expect(await atA).toMatchObject({ from: second.peerId, description: answer });
+    // And the request for an ICE restart's offer, which a tab sends when its connection is failing.
+    const asked = next(b.socket, "signal:restart-request");
+    expect(await a.socket.timeout(5000).emitWithAck("signal:restart-request", {})).toMatchObject({ ok: true });
+    expect(await asked).toMatchObject({ from: first.peerId });
 
     expect([...a.errors, ...b.errors]).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  CLIENT_EVENTS,
   ROOM_ID_PATTERN,
   base64url,
   candidateMessageSchema,
@@ -7,6 +8,7 @@ import {
   joinRequestSchema,
   newRoomId,
   payloadSize,
+  restartRequestMessageSchema,
 } from "../../../src/shared/signaling/protocol.ts";
 import { parseChannelMessage } from "../../../src/demos/two-tab/channel-messages.ts";
 import { newRoomLink, parseDemoParams, roomLink } from "../../../src/demos/two-tab/params.ts";
@@ -46,6 +48,13 @@ describe("message schemas", () => {
     expect(candidateMessageSchema.safeParse({ candidate: null }).success).toBe(true);
     expect(candidateMessageSchema.safeParse({ candidate: { candidate: "", sdpMid: null, sdpMLineIndex: null, usernameFragment: null } }).success).toBe(true);
     expect(candidateMessageSchema.safeParse({ candidate: { candidate: "x", sdpMLineIndex: 2000 } }).success).toBe(false);
+    // A restart request is an empty object: who asks is the server's to say.
+    expect(restartRequestMessageSchema.safeParse({}).success).toBe(true);
+    for (const bad of [undefined, null, [], "restart", { from: "x" }, { t: "restart-ice" }]) expect(restartRequestMessageSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it("lists every client event, so the server does not refuse one as unknown", () => {
+    expect([...CLIENT_EVENTS].sort()).toEqual(["ice:config", "room:join", "room:leave", "signal:candidate", "signal:description", "signal:restart-request"]);
   });
 
   it("counts payload size in UTF-8 bytes", () => {
@@ -71,7 +80,7 @@ describe("demo URL and tab-to-tab messages", () => {
     expect(parseChannelMessage(new ArrayBuffer(4))).toBeUndefined();
     expect(parseChannelMessage(JSON.stringify({ t: "timeline", events: [{ side: "local", at: 1, kind: "note", label: "x" }] }))?.t).toBe("timeline");
     expect(parseChannelMessage(JSON.stringify({ t: "timeline", events: [{ side: "local", at: 1, kind: "evil", label: "x" }] }))).toBeUndefined();
-    // A request to make an ICE restart's offer carries nothing else.
+    // A request to make an ICE restart's offer (the fallback while the signaling server cannot be reached) carries nothing else.
     expect(parseChannelMessage(JSON.stringify({ t: "restart-ice" }))).toEqual({ t: "restart-ice" });
     expect(parseChannelMessage(JSON.stringify({ t: "restart-ice", now: true }))).toBeUndefined();
   });
