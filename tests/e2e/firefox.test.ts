@@ -13,9 +13,11 @@ import type { Browser as ChromiumBrowser, Page as ChromiumPage } from "playwrigh
 import type { Browser as FirefoxBrowser, BrowserContext as FirefoxContext, Page as FirefoxPage } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NOT_REPORTED } from "../../src/components/candidates/rows.ts";
+import { RESTART_REQUEST_TYPE } from "../../src/demos/two-tab/ice-restart.ts";
 import { candidatePriority } from "../../src/shared/ice/priority.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
-import { launchChromium } from "./support/browser.ts";
+import { readFile } from "node:fs/promises";
+import { collectPageErrors, launchChromium } from "./support/browser.ts";
 import { collectFirefoxErrors, launchFirefox } from "./support/firefox.ts";
 import { measureOverflow, PHONE } from "./support/layout.ts";
 import { DemoTabs, readDemo, roomOf, type DemoView } from "./support/two-tab.ts";
@@ -235,6 +237,10 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Ch
           const text = await timeline();
           expect(text).toContain("ICE restart: asked the Firefox tab to make the offer");
           expect(text).toContain(why);
+          // Asked through the signaling server: sent by the Chromium tab, received by the Firefox tab.
+          expect(text).toContain("The request goes through the signaling server, not over the data channel");
+          expect(text).toContain(`${RESTART_REQUEST_TYPE} to the Firefox tab`);
+          expect(text).toContain(`${RESTART_REQUEST_TYPE} from the other tab`);
           expect(text).not.toContain("negotiation error");
         }
         expect(firefoxTab.errors).toEqual([]);
@@ -243,6 +249,88 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Ch
       TWO_BROWSERS_MS,
     );
   }
+});
+
+describe("two-tab demo, Firefox ↔ Chromium: the restart request when the data channel carries nothing", () => {
+  /** Sends on the Chromium tab's data channels, dropped while `dropChannelSends` is set (see below). */
+  interface ChannelTap {
+    dropChannelSends: boolean;
+    droppedChannelSends: string[];
+  }
+
+  it(
+    "goes through the signaling server: the Firefox tab makes the offer, both runs finish, and the Chromium tab logs the request it sent through the server",
+    async () => {
+      const firefoxTab = await openFirefox("/demo/");
+      const ff = firefoxTab.page;
+      // A stand-in for a connection that stopped carrying data while its channel still says
+      // "open" (exactly when a reader restarts ICE): the test, not the page, wraps the browser's
+      // RTCDataChannel.send in the Chromium tab so that, once told to, it drops every message.
+      const context = await chromium.newContext();
+      chromiumTabs.track(context);
+      await context.addInitScript(() => {
+        const tap = window as unknown as ChannelTap;
+        tap.dropChannelSends = false;
+        tap.droppedChannelSends = [];
+        const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
+        RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown): void {
+          if (tap.dropChannelSends) tap.droppedChannelSends.push(String(data));
+          else send.call(this, data);
+        } as RTCDataChannel["send"];
+      });
+      const chromiumTab = await context.newPage();
+      const chromiumErrors = collectPageErrors(chromiumTab);
+      await chromiumTab.goto(new URL(`/demo/?room=${await firefoxRoom(ff)}`, server.url).href);
+
+      await expect.poll(async () => (await chromiumView(chromiumTab)).connection, { timeout: 20_000 }).toBe("connected");
+      await expect.poll(async () => (await firefoxView(ff)).connection, { timeout: 20_000 }).toBe("connected");
+      await expect.poll(async () => (await chromiumView(chromiumTab)).selected.local, { timeout: 10_000 }).not.toBeNull();
+      const before = { chromium: ufragOf((await chromiumView(chromiumTab)).localSdp), firefox: ufragOf((await firefoxView(ff)).localSdp) };
+      expect(before.chromium).toBeDefined();
+      expect(before.firefox).toBeDefined();
+
+      await chromiumTab.evaluate(() => {
+        (window as unknown as ChannelTap).dropChannelSends = true;
+      });
+      await chromiumTab.getByTestId("ice-restart").click();
+      await expect.poll(async () => (await chromiumTab.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(offered by the Firefox tab, as this tab asked[^]*\d+ ms—$/u);
+      await expect.poll(async () => (await ff.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(this tab's offer, as the other tab asked[^]*\d+ ms—$/u);
+      await expect.poll(async () => ufragOf((await chromiumView(chromiumTab)).localSdp), { timeout: 10_000 }).not.toBe(before.chromium);
+      await expect.poll(async () => ufragOf((await firefoxView(ff)).localSdp), { timeout: 10_000 }).not.toBe(before.firefox);
+      // The request was not even tried on the channel (what was dropped is the timeline shared meanwhile).
+      const dropped = await chromiumTab.evaluate(() => (window as unknown as ChannelTap).droppedChannelSends);
+      expect(dropped.filter((data) => data.includes('"t":"restart-ice"'))).toEqual([]);
+
+      // Each tab logged its side of the message through the server.
+      await expect.poll(async () => (await chromiumTab.evaluate(restartView)).timeline, { timeout: 10_000 }).toContain(`this tab ${RESTART_REQUEST_TYPE} to the Firefox tab`);
+      await expect.poll(async () => (await ff.evaluate(restartView)).timeline, { timeout: 10_000 }).toContain(`this tab ${RESTART_REQUEST_TYPE} from the other tab`);
+      // The signaling log keeps the message as it keeps descriptions and candidates: direction, type, size.
+      const download = chromiumTab.waitForEvent("download");
+      await chromiumTab.getByTestId("export").click();
+      const saved = JSON.parse(await readFile(await (await download).path(), "utf8")) as { timeline: { side: string; kind: string; message?: unknown }[] };
+      expect(saved.timeline.filter((event) => event.side === "local" && event.kind === "signal" && JSON.stringify(event.message).includes(RESTART_REQUEST_TYPE)).map((event) => event.message)).toEqual([
+        { direction: "sent", type: RESTART_REQUEST_TYPE, size: 2 },
+      ]);
+
+      // The channel works again: chat crosses both ways on the restarted connection.
+      await chromiumTab.evaluate(() => {
+        (window as unknown as ChannelTap).dropChannelSends = false;
+      });
+      await chromiumTab.getByTestId("chat-input").fill("after the restart, from Chromium");
+      await chromiumTab.getByTestId("chat-send").click();
+      await expect.poll(async () => (await firefoxView(ff)).chat, { timeout: 10_000 }).toContain("after the restart, from Chromium");
+      await firefoxSendsChat(ff, "after the restart, from Firefox");
+      await expect.poll(async () => (await chromiumView(chromiumTab)).chat, { timeout: 10_000 }).toContain("after the restart, from Firefox");
+      expect((await chromiumView(chromiumTab)).connection).toBe("connected");
+      expect((await firefoxView(ff)).connection).toBe("connected");
+      const text = (await chromiumTab.evaluate(restartView)).timeline;
+      expect(text).not.toContain("negotiation error");
+      expect(text).not.toContain("not relayed");
+      expect(firefoxTab.errors).toEqual([]);
+      expect(chromiumErrors).toEqual([]);
+    },
+    TWO_BROWSERS_MS,
+  );
 });
 
 describe("two-tab demo, Firefox ↔ Firefox", () => {

@@ -1,8 +1,10 @@
 /**
  * What the two tabs say to each other over the data channel once it is open: chat lines, their
  * timeline events so each tab can draw the whole session, and a request to make an ICE restart's
- * offer (a Chromium tab asks a Firefox tab: see ice-restart.ts). The other tab is untrusted input
- * like any other: every message is validated before use.
+ * offer (a Chromium tab asks a Firefox tab: see ice-restart.ts). That request normally goes
+ * through the signaling server (`signal:restart-request`); it comes this way only while the tab
+ * asking cannot reach the server. The other tab is untrusted input like any other: every message
+ * is validated before use.
  */
 import { z } from "../../shared/zod.ts";
 import { timelineEventSchema } from "../../shared/timeline/model.ts";

@@ -12,7 +12,8 @@
  *   RFC 8445 §7.3.1.4. The controlling tab nominates it and sends on it; getStats() here says
  *   "waiting" and keeps the old pair selected, for as long as the old pair works.
  * - A restart that Chromium offers to Firefox fails (see askFirefoxNote); one that Firefox offers
- *   works. So a Chromium tab asks a Firefox tab to make the offer.
+ *   works. So a Chromium tab asks a Firefox tab to make the offer, through the signaling server
+ *   (restartRequestRoute says why not over the data channel).
  */
 import { hostPort } from "./candidates.ts";
 import { localUfrag, readPairs, selectedPairUfrag, TYPE_WORDS, type PairCandidate, type PairRow, type StatsEntry } from "./pairs.ts";
@@ -113,12 +114,33 @@ export function isFirefoxSdp(sdp: string | undefined): boolean {
 
 /**
  * Who makes the offer when this tab's reader asks for a restart: this tab, or (a tab that is not
- * Firefox, with a Firefox tab on the other end) the Firefox tab, asked over the data channel.
+ * Firefox, with a Firefox tab on the other end) the Firefox tab, asked as restartRequestRoute says.
  * Which browser each tab is comes from the descriptions, not from the user agent.
  */
 export function restartOfferer(localSdp: string | undefined, remoteSdp: string | undefined): "this-tab" | "ask-firefox" {
   return isFirefoxSdp(remoteSdp) && localSdp !== undefined && !isFirefoxSdp(localSdp) ? "ask-firefox" : "this-tab";
 }
+
+/**
+ * How this tab asks the other to make a restart's offer: through the signaling server when this
+ * tab is connected to it; over the data channel only when it is not (the server is down or
+ * restarting) and the channel is open; otherwise not at all.
+ *
+ * The server first, although the channel is the direct path: a restart is what a reader does
+ * when the connection is disconnected or failed, and then the channel runs over that same broken
+ * path. Its `readyState` can still say "open" (the channel does not close because packets stopped
+ * getting through), so a message sent on it waits in its buffer and may never arrive, while the
+ * server reaches the other tab by another route.
+ */
+export type RestartRequestRoute = "signaling" | "channel" | "none";
+
+export function restartRequestRoute(reach: { signaling: boolean; channelOpen: boolean }): RestartRequestRoute {
+  if (reach.signaling) return "signaling";
+  return reach.channelOpen ? "channel" : "none";
+}
+
+/** The type shown for the request in the signaling log and the timeline's diagram. */
+export const RESTART_REQUEST_TYPE = "ICE restart request";
 
 /** This tab's DTLS and ICE roles (RTCTransportStats), where the browser reports them; the ICE role as the pairs table reads it. */
 export function transportRoles(stats: readonly StatsEntry[]): { dtls: "client" | "server" | undefined; ice: "controlling" | "controlled" | undefined } {
@@ -126,8 +148,11 @@ export function transportRoles(stats: readonly StatsEntry[]): { dtls: "client" |
   return { dtls: dtls === "client" || dtls === "server" ? dtls : undefined, ice: readPairs(stats).role };
 }
 
-/** The timeline's words when this tab asks the Firefox tab to make the restart's offer. */
-export function askFirefoxNote(roles: ReturnType<typeof transportRoles>): { label: string; detail: string } {
+/**
+ * The timeline's words when this tab asks the Firefox tab to make the restart's offer.
+ * `via`: how the request goes (restartRequestRoute).
+ */
+export function askFirefoxNote(roles: ReturnType<typeof transportRoles>, via: Exclude<RestartRequestRoute, "none"> = "signaling"): { label: string; detail: string } {
   const now =
     roles.dtls === "client"
       ? "Here Firefox is the DTLS server, so the first way applies."
@@ -139,7 +164,10 @@ export function askFirefoxNote(roles: ReturnType<typeof transportRoles>): { labe
     `When Firefox is the DTLS server (it made the first offer), it answers a=setup:active while it stays the server, and Chromium refuses that answer ("Failed to set SSL role"): a later answer must keep the DTLS role already negotiated (RFC 8842 §5.5).`,
     "When Chromium controls ICE (it made the first offer), its new candidates check Firefox's old ones before Firefox's answer arrives, and it nominates a pair of Firefox's old ICE session: Firefox's new session is left without a nominated pair, and data stops.",
     now,
-    "A restart Firefox offers works either way. So this tab sent no offer of its own: it asked the Firefox tab, over the data channel, to restart ICE, and answers the offer with new ICE credentials that the Firefox tab sends. The DTLS roles stay as they were.",
+    "A restart Firefox offers works either way. So this tab sent no offer of its own: it asked the Firefox tab to restart ICE, and answers the offer with new ICE credentials that the Firefox tab sends. The DTLS roles stay as they were.",
+    via === "signaling"
+      ? "The request goes through the signaling server, not over the data channel: a restart is for a connection that is failing, and a message on the channel would take that same failing path."
+      : "The request goes over the data channel, because this tab has no connection to the signaling server now; it arrives only if the connection still carries data.",
   ];
   return { label: "ICE restart: asked the Firefox tab to make the offer (a restart Chromium offers to Firefox fails)", detail: detail.filter((s) => s !== "").join(" ") };
 }
@@ -150,3 +178,25 @@ export const ASKED_TO_RESTART_NOTE = {
   detail:
     "A restart Chromium offers to Firefox fails (the other tab's note says how), and one Firefox offers works, so the page has the Firefox tab make the offer: new ICE credentials (RFC 8445 §9), new candidates, new checks.",
 } as const;
+
+/** The timeline's words when the server did not relay the request and the data channel carries it instead. */
+export function channelFallbackNote(reason: string): string {
+  return `ICE restart: the signaling server did not pass the request on (${reason}), so it went over the data channel instead`;
+}
+
+/**
+ * What the page says when it can reach the Firefox tab neither way. It makes no offer of its own:
+ * that restart would fail (askFirefoxNote), and the reader should know why nothing happened.
+ * `serverReason`: why the server did not pass the request on, when this tab was connected to it.
+ */
+export function cannotAskNote(serverReason?: string): { label: string; detail: string } {
+  const server = serverReason === undefined ? "this tab has no connection to it" : `it did not pass the request on: ${serverReason}`;
+  return {
+    label: "ICE restart not started: the Firefox tab could not be asked to make the offer",
+    detail: [
+      "A restart this browser offers to Firefox fails, so the Firefox tab has to make the offer,",
+      `and this tab could reach it neither through the signaling server (${server}) nor over the data channel (not open).`,
+      serverReason === undefined ? "The page reconnects to the server by itself: try again once it is back." : "Try again in a moment.",
+    ].join(" "),
+  };
+}

@@ -5,7 +5,7 @@
  * the live stats history.
  * Everything observable goes into `state`; the page (demo-element.ts) only draws it.
  */
-import type { IceCandidatePayload, RelayedCandidate, Role, RelayResult } from "../../shared/signaling/protocol.ts";
+import type { IceCandidatePayload, RelayedCandidate, RelayedRestartRequest, Role, RelayResult } from "../../shared/signaling/protocol.ts";
 import { toRtcIceServer, type IceConfig } from "../../shared/ice-config.ts";
 import { candidateErrorText } from "../../shared/ice/candidate-error.ts";
 import { betterSync, fromOtherTab, insertEvent, mergeTimelines, type ClockSync, type TimelineEvent } from "../../shared/timeline/model.ts";
@@ -14,7 +14,21 @@ import { parseChannelMessage, MAX_CHAT_LENGTH, type ChannelMessage } from "./cha
 import { experimentsLabel, type Experiments } from "./experiments.ts";
 import { exportSession } from "./export.ts";
 import { readPairs, whyItWon, type PairsView, type StatsEntry } from "./pairs.ts";
-import { ASKED_TO_RESTART_NOTE, askFirefoxNote, isFirefoxSdp, peerNominatedNote, restartBaseline, restartOfferer, restartOutcome, transportRoles, type RestartBaseline } from "./ice-restart.ts";
+import {
+  ASKED_TO_RESTART_NOTE,
+  askFirefoxNote,
+  cannotAskNote,
+  channelFallbackNote,
+  isFirefoxSdp,
+  peerNominatedNote,
+  RESTART_REQUEST_TYPE,
+  restartBaseline,
+  restartOfferer,
+  restartOutcome,
+  restartRequestRoute,
+  transportRoles,
+  type RestartBaseline,
+} from "./ice-restart.ts";
 import { credentialsAging, msUntilAging } from "./credential-age.ts";
 import { mediaUnavailableReason } from "./other-device.ts";
 import { newRoomLink, roomLink, type DemoParams } from "./params.ts";
@@ -430,6 +444,67 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     current.pc.restartIce();
   }
 
+  /** The other tab asked this one to make a restart's offer, through the server or over the channel. */
+  function restartAsAsked(current: Peer): void {
+    record("note", ASKED_TO_RESTART_NOTE.label, { detail: ASKED_TO_RESTART_NOTE.detail });
+    restartHere(current, "this tab's offer, as the other tab asked");
+  }
+
+  /**
+   * With a Firefox tab on the other end, a tab that is not Firefox has the Firefox tab make a
+   * restart's offer (ice-restart.ts askFirefoxNote says why). It asks through the signaling
+   * server; over the data channel only while it cannot reach the server, or the server did not
+   * pass the request on; and if neither can carry it, it says so and makes no offer of its own.
+   */
+  function askFirefoxToRestart(current: Peer): void {
+    const channelOpen = (): boolean => current.channel?.readyState === "open";
+    const overChannel = (): void => {
+      if (current.channel) send(current.channel, { t: "restart-ice" });
+    };
+    const cannotAsk = (serverReason?: string): void => {
+      const note = cannotAskNote(serverReason);
+      record("error", note.label, { detail: note.detail });
+      setStatus(state.phase, state.status, `${note.label}. ${note.detail}`);
+    };
+    const via = restartRequestRoute({ signaling: socket?.connected === true, channelOpen: channelOpen() });
+    if (via === "none") {
+      cannotAsk();
+      return;
+    }
+    startRun("ice-restart", "offered by the Firefox tab, as this tab asked");
+    const run = currentRun;
+    const note = askFirefoxNote(transportRoles(lastStats), via);
+    record("note", note.label, { detail: note.detail });
+    markStats("this tab asked the Firefox tab to restart ICE", "ice-restart");
+    watchRestart(current, run, true);
+    if (via !== "signaling" || !socket) {
+      overChannel();
+      return;
+    }
+    const sentAt = localNow();
+    signaling.sendRestartRequest(socket).then(
+      (result) => {
+        noteSync(sentAt, result.serverTime);
+        record("signal", `${RESTART_REQUEST_TYPE} to the Firefox tab`, { message: { direction: "sent", type: RESTART_REQUEST_TYPE, size: result.size } });
+      },
+      (error: unknown) => {
+        const reason = errorText(error);
+        record("error", `${RESTART_REQUEST_TYPE} not relayed: ${reason}`);
+        // Only while this request's restart is still the one awaited: a later click asks anew.
+        const awaited = current.restart;
+        if (peer !== current || !awaited || awaited.run !== run || !awaited.awaitingOffer) return;
+        if (restartRequestRoute({ signaling: false, channelOpen: channelOpen() }) === "channel") {
+          record("note", channelFallbackNote(reason));
+          overChannel();
+          return;
+        }
+        current.restart = undefined;
+        if (currentRun === run) stopRun("the Firefox tab could not be asked to make the offer");
+        cannotAsk(reason);
+      },
+    );
+  }
+
   function setupChannel(current: Peer, channel: RTCDataChannel): void {
     current.channel = channel;
     channel.addEventListener("open", () => {
@@ -451,9 +526,9 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (message.t === "chat") {
         state.chat = [...state.chat, { from: "peer", text: message.text }];
       } else if (message.t === "restart-ice") {
-        // The other tab asks this one to make an ICE restart's offer (see restartIce below).
-        record("note", ASKED_TO_RESTART_NOTE.label, { detail: ASKED_TO_RESTART_NOTE.detail });
-        restartHere(current, "this tab's offer, as the other tab asked");
+        // The other tab asks this one to make an ICE restart's offer, over the channel because it
+        // could not through the server (see askFirefoxToRestart).
+        restartAsAsked(current);
       } else {
         const received = fromOtherTab(message.events);
         remoteEvents = [...remoteEvents, ...received];
@@ -968,6 +1043,12 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     record("signal", type, { message: { direction: "received", type, size: message.size } });
   }
 
+  function onRestartRequest(message: RelayedRestartRequest): void {
+    record("signal", `${RESTART_REQUEST_TYPE} from the other tab`, { message: { direction: "received", type: RESTART_REQUEST_TYPE, size: message.size } });
+    const current = peer;
+    if (current && current.peerId === message.from) restartAsAsked(current);
+  }
+
   return {
     state,
     start() {
@@ -1024,6 +1105,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       });
       socket.on("signal:description", onDescription);
       socket.on("signal:candidate", onCandidate);
+      socket.on("signal:restart-request", onRestartRequest);
       socket.on("error", (event) => record("error", `server refused ${event.event}: ${event.message}`));
     },
     sendChat(text) {
@@ -1069,20 +1151,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     restartIce() {
       const current = peer;
       if (!current) return;
-      // With a Firefox tab on the other end, a tab that is not Firefox has the Firefox tab make the
-      // offer (ice-restart.ts askFirefoxNote says why), asked over the data channel.
-      const channel = current.channel;
-      if (restartOfferer(current.pc.localDescription?.sdp, current.remoteSdpAsSent) === "ask-firefox" && channel?.readyState === "open") {
-        startRun("ice-restart", "offered by the Firefox tab, as this tab asked");
-        const run = currentRun;
-        const note = askFirefoxNote(transportRoles(lastStats));
-        record("note", note.label, { detail: note.detail });
-        markStats("this tab asked the Firefox tab to restart ICE", "ice-restart");
-        watchRestart(current, run, true);
-        send(channel, { t: "restart-ice" });
-        return;
-      }
-      restartHere(current);
+      if (restartOfferer(current.pc.localDescription?.sdp, current.remoteSdpAsSent) === "ask-firefox") askFirefoxToRestart(current);
+      else restartHere(current);
     },
     async reconnect(experiments) {
       state.experiments = { ...experiments };

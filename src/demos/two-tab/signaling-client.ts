@@ -76,3 +76,8 @@ export async function sendDescription(socket: SignalingSocket, message: Descript
 export async function sendCandidate(socket: SignalingSocket, message: CandidateMessage): Promise<RelayResult> {
   return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("signal:candidate", message));
 }
+
+/** Asks the other tab to make an ICE restart's offer (see restartRequestMessageSchema). */
+export async function sendRestartRequest(socket: SignalingSocket): Promise<RelayResult> {
+  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("signal:restart-request", {}));
+}

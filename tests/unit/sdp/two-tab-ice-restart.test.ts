@@ -1,16 +1,20 @@
 /**
- * When an ICE restart is over in a tab, from getStats() as Chromium and Firefox report it, and who
- * makes the restart's offer. The stats below are shaped like the reports seen in the failing runs
+ * When an ICE restart is over in a tab, from getStats() as Chromium and Firefox report it, who
+ * makes the restart's offer, and how a tab asks the other to make it. The stats below are shaped like the reports seen in the failing runs
  * (Chromium 156 ↔ Chromium 156 with cameras on, and Chromium ↔ Firefox ESR 153).
  */
 import { describe, expect, it } from "vitest";
 import {
   askFirefoxNote,
+  cannotAskNote,
+  channelFallbackNote,
   isFirefoxSdp,
   peerNominatedNote,
   restartBaseline,
   restartOfferer,
   restartOutcome,
+  restartRequestRoute,
+  RESTART_REQUEST_TYPE,
   transportRoles,
   type RestartOutcome,
 } from "../../../src/demos/two-tab/ice-restart.ts";
@@ -174,5 +178,47 @@ describe("who makes a restart's offer", () => {
     expect(asClient.detail).toContain("Here Firefox is the DTLS server, so the first way applies.");
     expect(askFirefoxNote({ dtls: "server", ice: "controlling" }).detail).toContain("Here this tab controls ICE, so the second way applies.");
     expect(askFirefoxNote({ dtls: undefined, ice: undefined }).detail).not.toContain("applies.");
+  });
+});
+
+describe("how this tab asks the Firefox tab for the offer", () => {
+  it("asks through the signaling server whenever it is connected to it, even with the data channel open", () => {
+    // The channel's readyState says "open" on a connection that stopped carrying data: exactly when a restart is needed.
+    expect(restartRequestRoute({ signaling: true, channelOpen: true })).toBe("signaling");
+    expect(restartRequestRoute({ signaling: true, channelOpen: false })).toBe("signaling");
+  });
+
+  it("falls back to the data channel only without the server, and otherwise does not ask at all", () => {
+    expect(restartRequestRoute({ signaling: false, channelOpen: true })).toBe("channel");
+    expect(restartRequestRoute({ signaling: false, channelOpen: false })).toBe("none");
+  });
+
+  it("says in the note which way the request went, and why not over the channel", () => {
+    const roles = { dtls: "client", ice: "controlled" } as const;
+    const viaServer = askFirefoxNote(roles);
+    expect(viaServer).toEqual(askFirefoxNote(roles, "signaling"));
+    expect(viaServer.detail).toContain("The request goes through the signaling server, not over the data channel");
+    const viaChannel = askFirefoxNote(roles, "channel").detail;
+    expect(viaChannel).toContain("The request goes over the data channel, because this tab has no connection to the signaling server now");
+    expect(viaChannel).not.toContain("through the signaling server, not");
+    expect(channelFallbackNote("Nobody else is in the room yet")).toBe(
+      "ICE restart: the signaling server did not pass the request on (Nobody else is in the room yet), so it went over the data channel instead",
+    );
+  });
+
+  it("says plainly when it can ask neither way, and why, within the timeline's limits", () => {
+    const offline = cannotAskNote();
+    expect(offline.label).toBe("ICE restart not started: the Firefox tab could not be asked to make the offer");
+    expect(offline.detail).toContain("neither through the signaling server (this tab has no connection to it) nor over the data channel (not open)");
+    expect(offline.detail).toContain("try again once it is back");
+    const refused = cannotAskNote("Too many messages; slow down");
+    expect(refused.detail).toContain("(it did not pass the request on: Too many messages; slow down)");
+    expect(refused.detail).toContain("Try again in a moment.");
+    for (const note of [offline, refused]) {
+      expect(note.label.length).toBeLessThanOrEqual(200);
+      expect(note.detail.length).toBeLessThanOrEqual(2000);
+    }
+    // The signaling log's type column (timeline events allow 40 characters).
+    expect(RESTART_REQUEST_TYPE.length).toBeLessThanOrEqual(40);
   });
 });

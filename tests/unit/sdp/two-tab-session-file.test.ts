@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exportSession } from "../../../src/demos/two-tab/export.ts";
 import { INSPECT_REPORT_FORMAT } from "../../../src/demos/inspect/export.ts";
 import { MAX_SESSION_FILE_BYTES, readSessionFile, sessionFileSchema, sessionFileSizeError, type SessionFile, type SessionFileResult } from "../../../src/demos/two-tab/session-file.ts";
+import { RESTART_REQUEST_TYPE } from "../../../src/demos/two-tab/ice-restart.ts";
 import { STATS_HISTORY_LIMIT } from "../../../src/demos/two-tab/stats-history.ts";
 import { annotateSdp } from "../../../src/shared/sdp/annotate.ts";
 import { SESSION } from "./two-tab-session-fixture.ts";
@@ -97,6 +98,18 @@ describe("readSessionFile", () => {
     expect(session(readSessionFile(json)).dtlsState).toBe("connected");
     expect(session(readSessionFile(exported(false)))).not.toHaveProperty("dtlsState");
     expect(readSessionFile(json.replace('"dtlsState": "connected"', '"dtlsState": "up"')).ok).toBe(false);
+  });
+
+  it("keeps the ICE restart request among the signaling messages, both ways, masked or not; files without one open as before", () => {
+    const requests = [
+      { side: "local", at: 5_000, kind: "signal", label: `${RESTART_REQUEST_TYPE} to the Firefox tab`, message: { direction: "sent", type: RESTART_REQUEST_TYPE, size: 2 } },
+      { side: "remote", at: 5_004, kind: "signal", label: `${RESTART_REQUEST_TYPE} from the other tab`, message: { direction: "received", type: RESTART_REQUEST_TYPE, size: 2 } },
+    ] as const;
+    for (const maskAddresses of [false, true]) {
+      const json = exportSession({ ...SESSION, timeline: [...SESSION.timeline, ...requests] }, { maskAddresses, exportedAt: EXPORTED_AT });
+      expect(session(readSessionFile(json)).timeline.slice(-2)).toEqual(requests);
+    }
+    expect(session(readSessionFile(exported(false))).timeline.some((event) => event.message?.type === RESTART_REQUEST_TYPE)).toBe(false);
   });
 
   it("reads an unmasked export back as the demo had it", () => {
