@@ -143,7 +143,8 @@ export class TwoTabDemoElement extends HTMLElement {
     part<HTMLButtonElement>(this, "copy-link").disabled = state.link === undefined;
     // Reconnecting goes through the signaling server: without a connection to it the button did nothing.
     part<HTMLButtonElement>(this, "reconnect").disabled = !state.signalingConnected;
-    part<HTMLButtonElement>(this, "ice-restart").disabled = state.connectionState !== "connected";
+    // A restart is also the way back from a connection that stopped working ("disconnected", "failed").
+    part<HTMLButtonElement>(this, "ice-restart").disabled = !["connected", "disconnected", "failed"].includes(state.connectionState);
     part<HTMLButtonElement>(this, "chat-send").disabled = !state.channelOpen;
     part<HTMLInputElement>(this, "chat-input").disabled = !state.channelOpen;
   }
