@@ -124,7 +124,9 @@ export function restartOfferer(localSdp: string | undefined, remoteSdp: string |
 /**
  * How this tab asks the other to make a restart's offer: through the signaling server when this
  * tab is connected to it; over the data channel only when it is not (the server is down or
- * restarting) and the channel is open; otherwise not at all.
+ * restarting) and the channel is open; otherwise not at all. The channel only carries the
+ * request: the restart's offer and answer still cross the server, so without it the restart
+ * cannot finish either. It is the fallback the request has, not a way around the server.
  *
  * The server first, although the channel is the direct path: a restart is what a reader does
  * when the connection is disconnected or failed, and then the channel runs over that same broken
@@ -167,7 +169,7 @@ export function askFirefoxNote(roles: ReturnType<typeof transportRoles>, via: Ex
     "A restart Firefox offers works either way. So this tab sent no offer of its own: it asked the Firefox tab to restart ICE, and answers the offer with new ICE credentials that the Firefox tab sends. The DTLS roles stay as they were.",
     via === "signaling"
       ? "The request goes through the signaling server, not over the data channel: a restart is for a connection that is failing, and a message on the channel would take that same failing path."
-      : "The request goes over the data channel, because this tab has no connection to the signaling server now; it arrives only if the connection still carries data.",
+      : "The request goes over the data channel, because this tab has no connection to the signaling server now. It arrives only if the connection still carries data, and even then the restart cannot finish before the server is back: the Firefox tab's offer and this tab's answer go through it.",
   ];
   return { label: "ICE restart: asked the Firefox tab to make the offer (a restart Chromium offers to Firefox fails)", detail: detail.filter((s) => s !== "").join(" ") };
 }
@@ -180,8 +182,11 @@ export const ASKED_TO_RESTART_NOTE = {
 } as const;
 
 /** The timeline's words when the server did not relay the request and the data channel carries it instead. */
-export function channelFallbackNote(reason: string): string {
-  return `ICE restart: the signaling server did not pass the request on (${reason}), so it went over the data channel instead`;
+export function channelFallbackNote(reason: string): { label: string; detail: string } {
+  return {
+    label: "ICE restart: the signaling server did not pass the request on, so it went over the data channel",
+    detail: `The server's answer: ${reason}. The channel carries only the request: the Firefox tab's offer and this tab's answer still go through the server.`,
+  };
 }
 
 /**

@@ -494,7 +494,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         const awaited = current.restart;
         if (peer !== current || !awaited || awaited.run !== run || !awaited.awaitingOffer) return;
         if (restartRequestRoute({ signaling: false, channelOpen: channelOpen() }) === "channel") {
-          record("note", channelFallbackNote(reason));
+          const fallback = channelFallbackNote(reason);
+          record("note", fallback.label, { detail: fallback.detail });
           overChannel();
           return;
         }

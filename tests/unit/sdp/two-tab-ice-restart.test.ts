@@ -200,9 +200,13 @@ describe("how this tab asks the Firefox tab for the offer", () => {
     expect(viaServer.detail).toContain("The request goes through the signaling server, not over the data channel");
     const viaChannel = askFirefoxNote(roles, "channel").detail;
     expect(viaChannel).toContain("The request goes over the data channel, because this tab has no connection to the signaling server now");
+    // Only the request: the offer and answer still need the server.
+    expect(viaChannel).toContain("the restart cannot finish before the server is back");
     expect(viaChannel).not.toContain("through the signaling server, not");
-    expect(channelFallbackNote("Nobody else is in the room yet")).toBe(
-      "ICE restart: the signaling server did not pass the request on (Nobody else is in the room yet), so it went over the data channel instead",
+    const fallback = channelFallbackNote("Too many messages; slow down");
+    expect(fallback.label).toBe("ICE restart: the signaling server did not pass the request on, so it went over the data channel");
+    expect(fallback.detail).toBe(
+      "The server's answer: Too many messages; slow down. The channel carries only the request: the Firefox tab's offer and this tab's answer still go through the server.",
     );
   });
 
