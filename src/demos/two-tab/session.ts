@@ -140,7 +140,9 @@ interface Peer {
   connection: number;
   /**
    * Set by an ICE restart (this tab's or the other tab's) until the stats show it over
-   * (ice-restart.ts). `awaitingOffer`: this tab asked the other tab to make the offer.
+   * (ice-restart.ts). `awaitingOffer`: this tab asked the other tab to make the offer, which has
+   * not arrived yet; until it does, no new ICE session exists and nothing the stats show ends the
+   * restart.
    */
   restart: { baseline: RestartBaseline; run: Run | undefined; awaitingOffer: boolean; peerNominatedAt?: number } | undefined;
   /**
@@ -399,7 +401,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     // agent normally selects the nominated pair as soon as its own check of it succeeds), and is
     // timed from when the data first arrived.
     const restart = current.restart;
-    const outcome = restart && peer === current ? restartOutcome(restart.baseline, lastStats) : undefined;
+    // A restart this tab asked for begins when the other tab's offer arrives: a pair selected
+    // before that (the old session settling, a peer-reflexive pair giving way to the same
+    // addresses' host pair) belongs to the old session.
+    const outcome = restart && !restart.awaitingOffer && peer === current ? restartOutcome(restart.baseline, lastStats) : undefined;
     if (restart && outcome?.kind === "peer-nominated" && restart.peerNominatedAt === undefined) restart.peerNominatedAt = now();
     const settled = outcome?.kind === "selected" || (restart?.peerNominatedAt !== undefined && now() - restart.peerNominatedAt >= PEER_NOMINATED_SETTLE_MS);
     if (restart && outcome && settled) {
@@ -648,8 +653,11 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
             // own, unless this tab asked for the offer (then the run began with that request).
             const before = pc.remoteDescription ? iceUfrag(pc.remoteDescription.sdp) : undefined;
             if (description.type === "offer" && before !== undefined && before !== iceUfrag(description.sdp ?? "")) {
-              if (current.restart?.awaitingOffer) current.restart.awaitingOffer = false;
-              else {
+              if (current.restart?.awaitingOffer) {
+                // The restart this tab asked for begins now: what the stats show from here on is measured against now.
+                current.restart.awaitingOffer = false;
+                current.restart.baseline = restartBaseline(lastStats, current.selectedPairId);
+              } else {
                 startRun("ice-restart", "offered by the other tab");
                 markStats("the other tab restarted ICE", "ice-restart");
                 watchRestart(current, currentRun);
