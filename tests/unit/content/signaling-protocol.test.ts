@@ -12,9 +12,9 @@ const lesson = readFileSync(join(LESSON_DIR, "signaling.mdx"), "utf8");
 describe("the signaling lesson matches the shared protocol", () => {
   it("names only events that the protocol declares", async () => {
     const protocol = readFileSync(join(ROOT, "src/shared/signaling/protocol.ts"), "utf8");
-    const named = new Set([...lesson.matchAll(/\b((?:room|signal|peer|ice):[a-z]+)\b/gu)].map((match) => match[1] ?? ""));
+    const named = new Set([...lesson.matchAll(/\b((?:room|signal|peer|ice):[a-z]+(?:-[a-z]+)*)\b/gu)].map((match) => match[1] ?? ""));
     expect(named.size).toBeGreaterThanOrEqual(5);
-    const declared = new Set([...protocol.matchAll(/"((?:room|signal|peer|ice):[a-z]+)"/gu)].map((match) => match[1] ?? ""));
+    const declared = new Set([...protocol.matchAll(/"((?:room|signal|peer|ice):[a-z]+(?:-[a-z]+)*)"/gu)].map((match) => match[1] ?? ""));
     expect([...named].filter((name) => !declared.has(name))).toEqual([]);
     const mod = (await import(join(ROOT, "src/shared/signaling/protocol.ts"))) as { CLIENT_EVENTS: readonly string[] };
     for (const name of ["room:join", "signal:description", "signal:candidate"]) expect(mod.CLIENT_EVENTS).toContain(name);
