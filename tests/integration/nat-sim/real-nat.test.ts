@@ -59,14 +59,21 @@ describe.each(COMBINATIONS)("NAT A %s, NAT B %s", (kindA, kindB) => {
   const peers: Partial<Record<"A" | "B", PeerProcess>> = {};
   const measured: Partial<Record<"A" | "B", NatBehaviour>> = {};
 
+  // A set-up failure is kept and thrown by each test (vitest would report the tests of a failed
+  // beforeAll as skipped): without the lab, these tests fail, saying why.
+  let setupError: Error | undefined;
   beforeAll(async () => {
-    if (unavailable) throw new Error(`the real-NAT lab cannot be built here: it ${unavailable}`);
-    lab = createTwoNatLab(`rn${String(process.pid % 100000)}${String(COMBINATIONS.findIndex(([a, b]) => a === kindA && b === kindB))}`, { A: kindA, B: kindB });
-    stops.push(await startReflector(lab));
-    for (const side of ["A", "B"] as const) {
-      const peer = await startPeer(lab[side].peer);
-      peers[side] = peer;
-      stops.push(() => peer.stop());
+    try {
+      if (unavailable) throw new Error(`the real-NAT lab cannot be built here: it ${unavailable}`);
+      lab = createTwoNatLab(`rn${String(process.pid % 100000)}${String(COMBINATIONS.findIndex(([a, b]) => a === kindA && b === kindB))}`, { A: kindA, B: kindB });
+      stops.push(await startReflector(lab));
+      for (const side of ["A", "B"] as const) {
+        const peer = await startPeer(lab[side].peer);
+        peers[side] = peer;
+        stops.push(() => peer.stop());
+      }
+    } catch (error) {
+      setupError = error instanceof Error ? error : new Error(String(error));
     }
   });
 
@@ -76,7 +83,8 @@ describe.each(COMBINATIONS)("NAT A %s, NAT B %s", (kindA, kindB) => {
   });
 
   const ready = (): { lab: TwoNatLab; A: PeerProcess; B: PeerProcess } => {
-    if (!lab || !peers.A || !peers.B) throw new Error("the lab was not set up (see the error of beforeAll)");
+    if (setupError) throw setupError;
+    if (!lab || !peers.A || !peers.B) throw new Error("the lab was not set up");
     return { lab, A: peers.A, B: peers.B };
   };
 
