@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { behaviourShort, type NatBehaviour } from "../../../src/demos/nat-sim/behaviours.ts";
-import { cellVerdict } from "../../../src/demos/nat-sim/outcome-matrix.ts";
+import { cellVerdict, type CellVerdict } from "../../../src/demos/nat-sim/outcome-matrix.ts";
 import { DEFAULT_ROUNDS, runScenario } from "../../../src/demos/nat-sim/scenario.ts";
 import { natLabUnavailableReason, type NatKind } from "../../e2e/nat/netns-lab.ts";
 import { startPeer, startReflector, type PeerProcess } from "./lab-processes.ts";
@@ -47,8 +47,8 @@ const label = (kind: NatKind): string => (kind === "masquerade" ? "MASQUERADE" :
 
 type Punched = Extract<PeerEvent, { event: "punched" }>;
 
-/** The real run in the simulator's words (outcome-matrix.ts's `CellVerdict`). */
-function realVerdict(A: Punched, B: Punched): "direct" | "direct-prflx" | "relay" {
+/** The real run in the simulator's words: srflx pair, prflx pair or none. */
+function realVerdict(A: Punched, B: Punched): CellVerdict {
   if (!A.valid || !B.valid) return "relay";
   return A.valid.remote.type === "prflx" || B.valid.remote.type === "prflx" ? "direct-prflx" : "direct";
 }
