@@ -81,6 +81,28 @@ async function firefoxSendsChat(page: FirefoxPage, text: string): Promise<void> 
   await page.click('[data-testid="chat-send"]');
 }
 
+/** Waits until both tabs are connected with a selected pair; their ICE ufrags before a restart. */
+async function connectedUfrags(chromiumTab: ChromiumPage, ff: FirefoxPage): Promise<{ chromium: string | undefined; firefox: string | undefined }> {
+  await expect.poll(async () => (await chromiumView(chromiumTab)).connection, { timeout: 20_000 }).toBe("connected");
+  await expect.poll(async () => (await firefoxView(ff)).connection, { timeout: 20_000 }).toBe("connected");
+  await expect.poll(async () => (await chromiumView(chromiumTab)).selected.local, { timeout: 10_000 }).not.toBeNull();
+  const before = { chromium: ufragOf((await chromiumView(chromiumTab)).localSdp), firefox: ufragOf((await firefoxView(ff)).localSdp) };
+  expect(before.chromium).toBeDefined();
+  expect(before.firefox).toBeDefined();
+  return before;
+}
+
+/** After an ICE restart: chat crosses both ways and both tabs still say "connected". */
+async function expectChatBothWaysAfterRestart(chromiumTab: ChromiumPage, ff: FirefoxPage): Promise<void> {
+  await chromiumTab.getByTestId("chat-input").fill("after the restart, from Chromium");
+  await chromiumTab.getByTestId("chat-send").click();
+  await expect.poll(async () => (await firefoxView(ff)).chat, { timeout: 10_000 }).toContain("after the restart, from Chromium");
+  await firefoxSendsChat(ff, "after the restart, from Firefox");
+  await expect.poll(async () => (await chromiumView(chromiumTab)).chat, { timeout: 10_000 }).toContain("after the restart, from Firefox");
+  expect((await chromiumView(chromiumTab)).connection).toBe("connected");
+  expect((await firefoxView(ff)).connection).toBe("connected");
+}
+
 /** What both browsers' tabs must show of a connected session. */
 function expectSessionShown(view: DemoView, tab: string): void {
   for (const sdp of [view.localSdp, view.remoteSdp]) {
@@ -206,12 +228,7 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Ch
           firefoxTab = await openFirefox(`/demo/?room=${await roomOf(chromiumTab)}`);
         }
         const ff = firefoxTab.page;
-        await expect.poll(async () => (await chromiumView(chromiumTab)).connection, { timeout: 20_000 }).toBe("connected");
-        await expect.poll(async () => (await firefoxView(ff)).connection, { timeout: 20_000 }).toBe("connected");
-        await expect.poll(async () => (await chromiumView(chromiumTab)).selected.local, { timeout: 10_000 }).not.toBeNull();
-        const before = { chromium: ufragOf((await chromiumView(chromiumTab)).localSdp), firefox: ufragOf((await firefoxView(ff)).localSdp) };
-        expect(before.chromium).toBeDefined();
-        expect(before.firefox).toBeDefined();
+        const before = await connectedUfrags(chromiumTab, ff);
 
         await chromiumTab.getByTestId("ice-restart").click();
         await expect.poll(async () => (await chromiumTab.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(offered by the Firefox tab, as this tab asked[^]*\d+ ms—$/u);
@@ -223,13 +240,7 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Ch
         await expect.poll(async () => ufragOf((await chromiumView(chromiumTab)).remoteSdp), { timeout: 10_000 }).toBe(ufragOf((await firefoxView(ff)).localSdp));
         await expect.poll(async () => ufragOf((await firefoxView(ff)).remoteSdp), { timeout: 10_000 }).toBe(ufragOf((await chromiumView(chromiumTab)).localSdp));
 
-        await chromiumTab.getByTestId("chat-input").fill("after the restart, from Chromium");
-        await chromiumTab.getByTestId("chat-send").click();
-        await expect.poll(async () => (await firefoxView(ff)).chat, { timeout: 10_000 }).toContain("after the restart, from Chromium");
-        await firefoxSendsChat(ff, "after the restart, from Firefox");
-        await expect.poll(async () => (await chromiumView(chromiumTab)).chat, { timeout: 10_000 }).toContain("after the restart, from Firefox");
-        expect((await chromiumView(chromiumTab)).connection).toBe("connected");
-        expect((await firefoxView(ff)).connection).toBe("connected");
+        await expectChatBothWaysAfterRestart(chromiumTab, ff);
 
         // The timeline says what the page did and why (timelines are shared: both tabs have it all).
         for (const timeline of [async () => (await chromiumTab.evaluate(restartView)).timeline, async () => (await ff.evaluate(restartView)).timeline]) {
@@ -282,12 +293,7 @@ describe("two-tab demo, Firefox ↔ Chromium: the restart request when the data 
       const chromiumErrors = collectPageErrors(chromiumTab);
       await chromiumTab.goto(new URL(`/demo/?room=${await firefoxRoom(ff)}`, server.url).href);
 
-      await expect.poll(async () => (await chromiumView(chromiumTab)).connection, { timeout: 20_000 }).toBe("connected");
-      await expect.poll(async () => (await firefoxView(ff)).connection, { timeout: 20_000 }).toBe("connected");
-      await expect.poll(async () => (await chromiumView(chromiumTab)).selected.local, { timeout: 10_000 }).not.toBeNull();
-      const before = { chromium: ufragOf((await chromiumView(chromiumTab)).localSdp), firefox: ufragOf((await firefoxView(ff)).localSdp) };
-      expect(before.chromium).toBeDefined();
-      expect(before.firefox).toBeDefined();
+      const before = await connectedUfrags(chromiumTab, ff);
 
       await chromiumTab.evaluate(() => {
         (window as unknown as ChannelTap).dropChannelSends = true;
@@ -316,13 +322,7 @@ describe("two-tab demo, Firefox ↔ Chromium: the restart request when the data 
       await chromiumTab.evaluate(() => {
         (window as unknown as ChannelTap).dropChannelSends = false;
       });
-      await chromiumTab.getByTestId("chat-input").fill("after the restart, from Chromium");
-      await chromiumTab.getByTestId("chat-send").click();
-      await expect.poll(async () => (await firefoxView(ff)).chat, { timeout: 10_000 }).toContain("after the restart, from Chromium");
-      await firefoxSendsChat(ff, "after the restart, from Firefox");
-      await expect.poll(async () => (await chromiumView(chromiumTab)).chat, { timeout: 10_000 }).toContain("after the restart, from Firefox");
-      expect((await chromiumView(chromiumTab)).connection).toBe("connected");
-      expect((await firefoxView(ff)).connection).toBe("connected");
+      await expectChatBothWaysAfterRestart(chromiumTab, ff);
       const text = (await chromiumTab.evaluate(restartView)).timeline;
       expect(text).not.toContain("negotiation error");
       expect(text).not.toContain("not relayed");

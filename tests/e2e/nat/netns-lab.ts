@@ -35,6 +35,7 @@ export function natLabUnavailableReason(): string | undefined {
   return undefined;
 }
 
+/** Runs a lab command; a failure names the command and what it printed. */
 function run(command: string, args: readonly string[]): string {
   try {
     return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -44,8 +45,9 @@ function run(command: string, args: readonly string[]): string {
   }
 }
 
-const ip = (...args: string[]): string => run("ip", args);
-const inNs = (ns: string, ...args: string[]): string => run("ip", ["netns", "exec", ns, ...args]);
+/** `ip …`, and `ip netns exec <ns> …`: shared with the two-NAT lab (tests/integration/nat-sim/). */
+export const ip = (...args: string[]): string => run("ip", args);
+export const inNs = (ns: string, ...args: string[]): string => run("ip", ["netns", "exec", ns, ...args]);
 
 export function createNatLab(kind: NatKind, id = `insp${process.pid % 100000}`): NatLab {
   const cli = `${id}-cli`;

@@ -22,8 +22,7 @@
  * ranges (RFC 5737) outside. Nothing touches the root namespace. Needs Linux and root, as
  * natLabUnavailableReason says.
  */
-import { execFileSync } from "node:child_process";
-import type { NatKind } from "../../e2e/nat/netns-lab.ts";
+import { inNs, ip, type NatKind } from "../../e2e/nat/netns-lab.ts";
 import type { ReflectorSockets } from "./wire.ts";
 
 export interface Home {
@@ -45,18 +44,6 @@ export interface TwoNatLab {
   /** Deletes every namespace (and with them each interface and rule inside). Safe to call twice. */
   destroy(): void;
 }
-
-function run(command: string, args: readonly string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} failed: ${e.stderr?.trim() || e.message}`, { cause: error });
-  }
-}
-
-const ip = (...args: string[]): string => run("ip", args);
-const inNs = (ns: string, ...args: string[]): string => run("ip", ["netns", "exec", ns, ...args]);
 
 /** `id` must be unique to this process and short (it prefixes namespace names): include process.pid. */
 export function createTwoNatLab(id: string, kinds: { A: NatKind; B: NatKind }, { routerFirewall = true } = {}): TwoNatLab {
