@@ -4,7 +4,7 @@
  * is called, by server/index.ts or by a test (on port 0).
  */
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { fileURLToPath } from "node:url";
 import { siteOrigins, type Config } from "./config.ts";
@@ -28,6 +28,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** How long close() lets WebSockets say goodbye before it ends every connection still open. */
+const CLOSE_GRACE_MS = 2000;
+
 function interfaceAddresses(): string[] {
   return Object.values(networkInterfaces())
     .flat()
@@ -42,6 +45,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const origins = (): string[] => siteOrigins(config, listeningPort, interfaceAddresses());
 
   const httpServer = createServer();
+  /** Every open connection, WebSockets included (closeAllConnections ends plain HTTP ones only). */
+  const sockets = new Set<Socket>();
+  httpServer.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   const realtime = createRealtime(httpServer, config, { origins, mint: mintTurnCredentials, ...deps });
 
   const hostNames = allowedHostNames(config);
@@ -86,9 +95,22 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       return { url: `http://${shownHost}:${listeningPort}/`, port: listeningPort, turnPorts: realtime.turnPorts(), turnTcpPort: realtime.turnTcpPort() };
     },
     async close() {
-      await realtime.close();
+      // socket.io's close() (in realtime.close) waits for the HTTP server to close, and so for
+      // every connection to end. A browser reconnecting at that moment (a request half sent, a
+      // WebSocket upgrade under way) held that for over a minute. So: stop accepting, end the HTTP
+      // connections now (WebSockets are ended by socket.io itself), and end whatever is still open
+      // after a short grace.
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const force = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, CLOSE_GRACE_MS);
+      try {
+        await realtime.close();
+        await closed;
+      } finally {
+        clearTimeout(force);
+      }
     },
   };
 }
