@@ -229,40 +229,31 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
       return { from: me.peerId, to: other.socketId };
     };
 
-    on("signal:description", async (payload, reply) => {
-      const parsed = descriptionMessageSchema.safeParse(payload);
-      if (!parsed.success) return refuse("signal:description", reply, "invalid-message");
-      const path = await route("signal:description", reply);
-      if (!path) return;
-      const size = payloadSize(parsed.data);
-      const serverTime = clock();
-      io.to(path.to).emit("signal:description", { from: path.from, description: parsed.data.description, size, serverTime });
-      reply?.({ ok: true, size, serverTime });
-    });
+    /**
+     * A message for the other member of the sender's room: validated, then delivered with the
+     * sender stamped by the server, and the size and server time both tabs' timelines show.
+     */
+    const relay = <T extends object>(
+      event: "signal:description" | "signal:candidate" | "signal:restart-request",
+      schema: { safeParse(payload: unknown): { success: true; data: T } | { success: false } },
+      deliver: (to: string, stamp: { from: string; size: number; serverTime: number }, message: T) => void,
+    ): void => {
+      on(event, async (payload, reply) => {
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) return refuse(event, reply, "invalid-message");
+        const path = await route(event, reply);
+        if (!path) return;
+        const stamp = { from: path.from, size: payloadSize(parsed.data), serverTime: clock() };
+        deliver(path.to, stamp, parsed.data);
+        reply?.({ ok: true, size: stamp.size, serverTime: stamp.serverTime });
+      });
+    };
 
-    on("signal:candidate", async (payload, reply) => {
-      const parsed = candidateMessageSchema.safeParse(payload);
-      if (!parsed.success) return refuse("signal:candidate", reply, "invalid-message");
-      const path = await route("signal:candidate", reply);
-      if (!path) return;
-      const size = payloadSize(parsed.data);
-      const serverTime = clock();
-      io.to(path.to).emit("signal:candidate", { from: path.from, candidate: parsed.data.candidate, size, serverTime });
-      reply?.({ ok: true, size, serverTime });
-    });
-
+    relay("signal:description", descriptionMessageSchema, (to, stamp, m) => io.to(to).emit("signal:description", { ...stamp, description: m.description }));
+    relay("signal:candidate", candidateMessageSchema, (to, stamp, m) => io.to(to).emit("signal:candidate", { ...stamp, candidate: m.candidate }));
     // A tab asks the other to make an ICE restart's offer (the Firefox tab, see protocol.ts). The
     // request names nobody: the server says who asks, as for descriptions and candidates.
-    on("signal:restart-request", async (payload, reply) => {
-      const parsed = restartRequestMessageSchema.safeParse(payload);
-      if (!parsed.success) return refuse("signal:restart-request", reply, "invalid-message");
-      const path = await route("signal:restart-request", reply);
-      if (!path) return;
-      const size = payloadSize(parsed.data);
-      const serverTime = clock();
-      io.to(path.to).emit("signal:restart-request", { from: path.from, size, serverTime });
-      reply?.({ ok: true, size, serverTime });
-    });
+    relay("signal:restart-request", restartRequestMessageSchema, (to, stamp) => io.to(to).emit("signal:restart-request", stamp));
 
     on("ice:config", async (_payload, reply) => {
       const config = await deps.iceConfig(socket);
