@@ -262,6 +262,71 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Ch
   }
 });
 
+describe("two-tab demo, Firefox ↔ Chromium: the Firefox tab's restart offer carries its candidates", () => {
+  /** The Chromium tab's addIceCandidate, held back while `holdRemoteCandidatesMs` is set (see below). */
+  interface CandidateTap {
+    holdRemoteCandidatesMs: number;
+    heldRemoteCandidates: number;
+  }
+
+  it(
+    "Chromium controls ICE and trickled candidates arrive late: the restart still ends in both tabs on a pair of the new session, and chat crosses",
+    async () => {
+      // The race this guards against (ice-restart.ts restartOfferCarriesCandidates): Firefox's
+      // new candidates reaching Chromium after Chromium's own new ones have found a working pair
+      // with Firefox's old session. On loopback it happens now and then; here the test, not the
+      // page, makes it happen every time by holding back each trickled candidate in the Chromium tab.
+      const context = await chromium.newContext();
+      chromiumTabs.track(context);
+      await context.addInitScript(() => {
+        const tap = window as unknown as CandidateTap;
+        tap.holdRemoteCandidatesMs = 0;
+        tap.heldRemoteCandidates = 0;
+        const add = RTCPeerConnection.prototype.addIceCandidate as (this: RTCPeerConnection, candidate?: RTCIceCandidateInit) => Promise<void>;
+        RTCPeerConnection.prototype.addIceCandidate = async function (this: RTCPeerConnection, candidate?: RTCIceCandidateInit): Promise<void> {
+          if (tap.holdRemoteCandidatesMs > 0 && candidate?.candidate) {
+            tap.heldRemoteCandidates += 1;
+            await new Promise((resolve) => setTimeout(resolve, tap.holdRemoteCandidatesMs));
+          }
+          return add.call(this, candidate);
+        } as RTCPeerConnection["addIceCandidate"];
+      });
+      const chromiumTab = await context.newPage();
+      const chromiumErrors = collectPageErrors(chromiumTab);
+      await chromiumTab.goto(new URL("/demo/", server.url).href);
+      const firefoxTab = await openFirefox(`/demo/?room=${await roomOf(chromiumTab)}`);
+      const ff = firefoxTab.page;
+      const before = await connectedUfrags(chromiumTab, ff);
+
+      await chromiumTab.evaluate(() => {
+        (window as unknown as CandidateTap).holdRemoteCandidatesMs = 1500;
+      });
+      await chromiumTab.getByTestId("ice-restart").click();
+      await expect.poll(async () => (await chromiumTab.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(offered by the Firefox tab, as this tab asked[^]*\d+ ms—$/u);
+      await expect.poll(async () => (await ff.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(this tab's offer, as the other tab asked[^]*\d+ ms—$/u);
+
+      // The offer came with the Firefox tab's new candidates in it, under its new ufrag.
+      const offer = (await chromiumView(chromiumTab)).remoteSdp;
+      expect(ufragOf(offer)).not.toBe(before.firefox);
+      expect(offer).toMatch(/a=candidate:\S+ 1 udp \d+ \S+ \d+ typ host/u);
+      // Both tabs now select a pair of the new ICE session: its local candidate is one the tab gathered after the restart.
+      await expect.poll(async () => ufragOf((await chromiumView(chromiumTab)).localSdp), { timeout: 10_000 }).not.toBe(before.chromium);
+      const firefoxTimeline = (await ff.evaluate(restartView)).timeline;
+      expect(firefoxTimeline).toContain("ICE restart: this tab's offer waits for its candidates and carries them (the other tab is Chromium)");
+      expect(firefoxTimeline).not.toContain("no pair selected after the restart");
+
+      await chromiumTab.evaluate(() => {
+        (window as unknown as CandidateTap).holdRemoteCandidatesMs = 0;
+      });
+      await expectChatBothWaysAfterRestart(chromiumTab, ff);
+      expect((await chromiumTab.evaluate(restartView)).timeline).not.toContain("negotiation error");
+      expect(firefoxTab.errors).toEqual([]);
+      expect(chromiumErrors).toEqual([]);
+    },
+    TWO_BROWSERS_MS,
+  );
+});
+
 describe("two-tab demo, Firefox ↔ Chromium: the restart request when the data channel carries nothing", () => {
   /** Sends on the Chromium tab's data channels, dropped while `dropChannelSends` is set (see below). */
   interface ChannelTap {

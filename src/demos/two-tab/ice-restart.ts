@@ -14,6 +14,8 @@
  * - A restart that Chromium offers to Firefox fails (see askFirefoxNote); one that Firefox offers
  *   works. So a Chromium tab asks a Firefox tab to make the offer, through the signaling server
  *   (restartRequestRoute says why not over the data channel).
+ * - Even Firefox's offer failed now and then while Chromium controlled ICE, until it carried
+ *   Firefox's new candidates (restartOfferCarriesCandidates says why).
  */
 import { hostPort } from "./candidates.ts";
 import { localUfrag, readPairs, selectedPairUfrag, TYPE_WORDS, type PairCandidate, type PairRow, type StatsEntry } from "./pairs.ts";
@@ -205,3 +207,30 @@ export function cannotAskNote(serverReason?: string): { label: string; detail: s
     ].join(" "),
   };
 }
+
+/**
+ * Whether this tab's restart offer waits for its candidates and carries them, instead of
+ * trickling them after it: when this tab is Firefox and the other tab is not.
+ *
+ * Chromium keeps the remote candidates of the old ICE session after a restart, and pairs its
+ * new candidates with them as soon as they are gathered. Firefox keeps its old session running
+ * until the new one has a nominated pair, and that old session answers Chromium's checks: they
+ * carry the old session's credentials, which Chromium keeps with the old candidates. When Firefox's new candidates trickle in after
+ * Chromium's own, a Chromium tab that controls ICE finds a working pair made of its new
+ * candidate and Firefox's old one first, and nominates it, or keeps the old pair; Firefox's new
+ * session then never gets a nominated pair, and the restart never ends there. With Firefox's new
+ * candidates in the offer, Chromium pairs its new candidates with them from the start, and of
+ * pairs equal in priority prefers the newer ICE generation.
+ */
+export function restartOfferCarriesCandidates(localSdp: string | undefined, remoteSdp: string | undefined): boolean {
+  return isFirefoxSdp(localSdp) && remoteSdp !== undefined && !isFirefoxSdp(remoteSdp);
+}
+
+/** The longest a restart offer waits for its candidates (restartOfferCarriesCandidates); later ones trickle. */
+export const RESTART_GATHERING_LIMIT_MS = 3000;
+
+export const RESTART_OFFER_CARRIES_CANDIDATES_NOTE = {
+  label: "ICE restart: this tab's offer waits for its candidates and carries them (the other tab is Chromium)",
+  detail:
+    "Chromium pairs its new candidates with every remote candidate it knows, the old ICE session's included, and this tab's old session still answers checks until the new one has a nominated pair. Trickled after the offer, this tab's new candidates would reach Chromium after its own new ones had found a working pair with the old candidates, and the new session here could be left without a nominated pair. In the offer, they are there from the start. The cost is the gathering time, up to 3 s, before the offer leaves.",
+} as const;

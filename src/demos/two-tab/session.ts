@@ -20,6 +20,9 @@ import {
   cannotAskNote,
   channelFallbackNote,
   isFirefoxSdp,
+  RESTART_GATHERING_LIMIT_MS,
+  RESTART_OFFER_CARRIES_CANDIDATES_NOTE,
+  restartOfferCarriesCandidates,
   peerNominatedNote,
   RESTART_REQUEST_TYPE,
   restartBaseline,
@@ -150,6 +153,12 @@ interface Peer {
    * rewrite, whose origin line no longer names the browser that wrote it (see restartOfferer).
    */
   remoteSdpAsSent: string | undefined;
+  /**
+   * Set while this tab's restart offer waits for its candidates (restartOfferCarriesCandidates),
+   * until their gathering is over: candidates gathered meanwhile go out in the offer, not one by
+   * one ahead of it.
+   */
+  holdingCandidates: Promise<void> | undefined;
 }
 
 /** How long a restart's end by the other tab's nomination alone must last before the run takes it (see pollStats). */
@@ -318,6 +327,28 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         pc.removeEventListener("icegatheringstatechange", check);
         resolve();
       };
+      pc.addEventListener("icegatheringstatechange", check);
+    });
+  }
+
+  /**
+   * Until the gathering that starts after this call is complete, or `limitMs` has passed. Called
+   * before setLocalDescription: after an ICE restart's setLocalDescription, Firefox still says
+   * "complete" (the old session's gathering) for a while before its new gathering starts.
+   */
+  function nextGathering(pc: RTCPeerConnection, limitMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let started = false;
+      const done = (): void => {
+        pc.removeEventListener("icegatheringstatechange", check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const check = (): void => {
+        if (pc.iceGatheringState === "gathering") started = true;
+        else if (pc.iceGatheringState === "complete" && started) done();
+      };
+      const timer = setTimeout(done, limitMs);
       pc.addEventListener("icegatheringstatechange", check);
     });
   }
@@ -614,6 +645,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       connection: (connections += 1),
       restart: undefined,
       remoteSdpAsSent: undefined,
+      holdingCandidates: undefined,
       agingAt: config ? now() + msUntilAging(iceConfigFetchedAt, config.expiresAt * 1000, now()) : undefined,
       stopStats: () => undefined,
       adopt(id) {
@@ -693,6 +725,15 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     };
 
     const relayOffer = async (): Promise<void> => {
+      if (current.holdingCandidates !== undefined) {
+        await current.holdingCandidates;
+        current.holdingCandidates = undefined;
+        if (!state.experiments.trickle) await waitForGathering(pc);
+        await relayDescription(pc.localDescription);
+        // Gathering may be over (end-of-candidates went unsent while held), or go on past the limit (trickled from here).
+        if (pc.iceGatheringState === "complete" && state.experiments.trickle && socket) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
+        return;
+      }
       if (!state.experiments.trickle) await waitForGathering(pc);
       await relayDescription(pc.localDescription);
     };
@@ -701,6 +742,10 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (makingOffer) return;
       try {
         makingOffer = true;
+        if (current.restart && restartOfferCarriesCandidates(pc.localDescription?.sdp, current.remoteSdpAsSent)) {
+          current.holdingCandidates = nextGathering(pc, RESTART_GATHERING_LIMIT_MS);
+          record("note", RESTART_OFFER_CARRIES_CANDIDATES_NOTE.label, { detail: RESTART_OFFER_CARRIES_CANDIDATES_NOTE.detail });
+        }
         await pc.setLocalDescription();
         // A prepared offer waits for the other tab (adopt); otherwise it goes out now.
         if (current.peerId !== undefined) await relayOffer();
@@ -712,6 +757,8 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
         record("error", `could not send offer: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         makingOffer = false;
+        // Held candidates are in the offer that went out, or (no offer) have nowhere to go.
+        current.holdingCandidates = undefined;
       }
     };
     pc.addEventListener("negotiationneeded", () => void makeOffer());
@@ -720,7 +767,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       if (peer !== current) return;
       const candidate = event.candidate;
       if (!candidate) {
-        if (state.experiments.trickle && socket && current.peerId !== undefined) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
+        if (state.experiments.trickle && socket && current.peerId !== undefined && current.holdingCandidates === undefined) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
         return;
       }
       if (candidate.candidate === "") return;
@@ -729,7 +776,7 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
       const atMs = Math.round(now() - current.gatheringStartedAt);
       // Send first: the other tab waits for this, the tables here do not.
       const sentAt = localNow();
-      const waiting = current.peerId === undefined;
+      const waiting = current.peerId === undefined || current.holdingCandidates !== undefined;
       const relayed = !drop && !waiting && state.experiments.trickle && socket ? signaling.sendCandidate(socket, { candidate: candidateMessage(candidate) }) : undefined;
       // RTCIceCandidate.url and .relayProtocol are newer additions (Chromium has them, Firefox does not);
       // event.url is Chromium's older spelling. getStats() fills in what they leave out.

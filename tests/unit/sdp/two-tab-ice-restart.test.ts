@@ -11,6 +11,7 @@ import {
   isFirefoxSdp,
   peerNominatedNote,
   restartBaseline,
+  restartOfferCarriesCandidates,
   restartOfferer,
   restartOutcome,
   restartRequestRoute,
@@ -166,6 +167,16 @@ describe("who makes a restart's offer", () => {
     expect(restartOfferer(FIREFOX, FIREFOX)).toBe("this-tab");
     expect(restartOfferer(CHROMIUM, CHROMIUM)).toBe("this-tab");
     expect(restartOfferer(undefined, FIREFOX)).toBe("this-tab");
+  });
+
+  it("a Firefox tab's restart offer to a Chromium tab carries its candidates; no other restart offer waits for them", () => {
+    expect(restartOfferCarriesCandidates(FIREFOX, CHROMIUM)).toBe(true);
+    expect(restartOfferCarriesCandidates(FIREFOX, FIREFOX)).toBe(false);
+    expect(restartOfferCarriesCandidates(CHROMIUM, FIREFOX)).toBe(false);
+    expect(restartOfferCarriesCandidates(CHROMIUM, CHROMIUM)).toBe(false);
+    // Before there is a connection there is no restart, and no other tab's browser to know.
+    expect(restartOfferCarriesCandidates(FIREFOX, undefined)).toBe(false);
+    expect(restartOfferCarriesCandidates(undefined, CHROMIUM)).toBe(false);
   });
 
   it("says which of the two failures the current roles would meet", () => {
