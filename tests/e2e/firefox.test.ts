@@ -327,6 +327,45 @@ describe("two-tab demo, Firefox ↔ Chromium: the Firefox tab's restart offer ca
   );
 });
 
+describe("two-tab demo, Firefox ↔ Chromium: an ICE restart clicked in the Firefox tab", () => {
+  for (const first of ["Firefox", "Chromium"] as const) {
+    it(
+      `${first} opened the room: the Firefox tab's own offer carries its candidates, both runs finish, the credentials change and chat crosses both ways`,
+      async () => {
+        let chromiumTab: ChromiumPage;
+        let firefoxTab: FirefoxTab;
+        let chromiumErrors: string[];
+        if (first === "Firefox") {
+          firefoxTab = await openFirefox("/demo/");
+          ({ page: chromiumTab, errors: chromiumErrors } = await chromiumTabs.open(`?room=${await firefoxRoom(firefoxTab.page)}`));
+        } else {
+          ({ page: chromiumTab, errors: chromiumErrors } = await chromiumTabs.open());
+          firefoxTab = await openFirefox(`/demo/?room=${await roomOf(chromiumTab)}`);
+        }
+        const ff = firefoxTab.page;
+        const before = await connectedUfrags(chromiumTab, ff);
+
+        await ff.locator('[data-testid="ice-restart"]').click();
+        await expect.poll(async () => (await ff.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart[^(]*all candidates[^]*\d+ ms—$/u);
+        await expect.poll(async () => (await chromiumTab.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(offered by the other tab[^]*\d+ ms—$/u);
+        await expect.poll(async () => ufragOf((await chromiumView(chromiumTab)).localSdp), { timeout: 10_000 }).not.toBe(before.chromium);
+        await expect.poll(async () => ufragOf((await firefoxView(ff)).localSdp), { timeout: 10_000 }).not.toBe(before.firefox);
+        // The offer reached the Chromium tab with the Firefox tab's new candidates in it.
+        expect((await chromiumView(chromiumTab)).remoteSdp).toMatch(/a=candidate:\S+ 1 udp \d+ \S+ \d+ typ host/u);
+        const timeline = (await ff.evaluate(restartView)).timeline;
+        expect(timeline).toContain("ICE restart: this tab's offer waits for its candidates and carries them (the other tab is Chromium)");
+        expect(timeline).not.toContain("ICE restart: asked the Firefox tab");
+
+        await expectChatBothWaysAfterRestart(chromiumTab, ff);
+        expect(timeline).not.toContain("negotiation error");
+        expect(firefoxTab.errors).toEqual([]);
+        expect(chromiumErrors).toEqual([]);
+      },
+      TWO_BROWSERS_MS,
+    );
+  }
+});
+
 describe("two-tab demo, Firefox ↔ Chromium: the restart request when the data channel carries nothing", () => {
   /** Sends on the Chromium tab's data channels, dropped while `dropChannelSends` is set (see below). */
   interface ChannelTap {
@@ -449,6 +488,30 @@ describe("two-tab demo, Firefox ↔ Firefox", () => {
         for (const details of document.querySelectorAll<HTMLDetailsElement>("[data-testid=local-sdp] details, [data-testid=remote-sdp] details")) details.open = true;
       });
       expect(await b.page.evaluate(measureOverflow)).toEqual({ excess: 0, culprits: [], unreachableScrollers: [] });
+      expect([...a.errors, ...b.errors]).toEqual([]);
+    },
+    TWO_BROWSERS_MS,
+  );
+
+  it(
+    "an ICE restart: the clicking tab makes the offer without waiting for its candidates, both runs finish, the credentials change and chat crosses both ways",
+    async () => {
+      const { a, b } = await firefoxPair();
+      const ufrags = async (): Promise<(string | undefined)[]> => [ufragOf((await firefoxView(a.page)).localSdp), ufragOf((await firefoxView(b.page)).localSdp)];
+      const before = await ufrags();
+      await a.page.locator('[data-testid="ice-restart"]').click();
+      await expect.poll(async () => (await a.page.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart[^(]*all candidates[^]*\d+ ms—$/u);
+      await expect.poll(async () => (await b.page.evaluate(restartView)).lastRun, { timeout: 15_000 }).toMatch(/^2ICE restart \(offered by the other tab[^]*\d+ ms—$/u);
+      const after = await ufrags();
+      expect(after[0]).not.toBe(before[0]);
+      expect(after[1]).not.toBe(before[1]);
+      // Between two Firefox tabs the offer's candidates trickle as usual (restartOfferCarriesCandidates).
+      expect((await a.page.evaluate(restartView)).timeline).not.toContain("this tab's offer waits for its candidates");
+
+      await firefoxSendsChat(a.page, "after the restart, from the first tab");
+      await expect.poll(async () => (await firefoxView(b.page)).chat, { timeout: 10_000 }).toContain("after the restart, from the first tab");
+      await firefoxSendsChat(b.page, "and back after it");
+      await expect.poll(async () => (await firefoxView(a.page)).chat, { timeout: 10_000 }).toContain("and back after it");
       expect([...a.errors, ...b.errors]).toEqual([]);
     },
     TWO_BROWSERS_MS,
