@@ -9,7 +9,8 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dependence } from "../../src/demos/nat-sim/behaviours.ts";
-import { cellVerdict, outcomeMatrix } from "../../src/demos/nat-sim/outcome-matrix.ts";
+import { cellVerdict, matrixTally, outcomeMatrix } from "../../src/demos/nat-sim/outcome-matrix.ts";
+import { FILTER_MEMORY_TEXT, VERDICT_TEXT } from "../../src/demos/nat-sim/sim-view.ts";
 import { runScenario } from "../../src/demos/nat-sim/scenario.ts";
 import { startTestServer, type TestServer } from "../support/test-server.ts";
 import { collectPageErrors, launchChromium } from "./support/browser.ts";
@@ -146,6 +147,40 @@ describe("NAT lesson: nat-simulator", () => {
     expect(errors).toEqual([]);
   });
 
+  it("filters remembering per inside socket: ADM + ADF on both sides connects through a prflx, the grid and its tally follow, and switching back restores them", async () => {
+    const { page, sim, errors } = await openSimulator();
+    const ADM_ADF: Nat = { mapping: "address-dependent", filtering: "address-dependent" };
+    const grid = () => sim.locator('[data-testid="outcome-grid"] tbody td').evaluateAll((tds) => tds.map((td) => `${td.getAttribute("data-verdict") ?? ""} ${td.textContent ?? ""}`));
+    const expectedGrid = (memory: "mapping" | "socket") =>
+      outcomeMatrix(undefined, memory)
+        .flat()
+        .map((c) => `${cellVerdict(c.outcome)} ${VERDICT_TEXT[cellVerdict(c.outcome)]}`);
+    await pick(sim, ADM_ADF, ADM_ADF);
+    await sim.getByTestId("sim-run-all").click();
+    await expect.poll(() => sim.getAttribute("data-phase")).toBe("done");
+    expect(await sim.getByTestId("sim-outcome").getAttribute("data-outcome")).toBe("relay");
+
+    // From the keyboard: the radio group takes the arrow keys.
+    await sim.getByTestId("sim-memory-mapping").focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await sim.getByTestId("sim-memory-socket").isChecked()).toBe(true);
+    // A new choice starts the run again, from step 0.
+    expect(await sim.getAttribute("data-phase")).toBe("idle");
+    await sim.getByTestId("sim-run-all").click();
+    await expect.poll(() => sim.getAttribute("data-phase")).toBe("done");
+    expect(await sim.getByTestId("sim-outcome").getAttribute("data-outcome")).toBe("direct");
+    expect(await sim.getByTestId("sim-outcome").textContent()).toBe(runScenario(ADM_ADF, ADM_ADF, undefined, "socket").outcome.sentence);
+    expect(await sim.getByTestId("packet-log").textContent()).toContain("through any of its mappings");
+    expect(await grid()).toEqual(expectedGrid("socket"));
+    expect(await sim.locator('[data-testid="outcome-grid"] td[aria-current="true"]').getAttribute("data-verdict")).toBe("direct-prflx");
+    expect(await sim.getByTestId("outcome-tally").textContent()).toBe(`${matrixTally(outcomeMatrix(undefined, "socket"))} ${FILTER_MEMORY_TEXT.socket}`);
+
+    await sim.getByTestId("sim-memory-mapping").check();
+    expect(await grid()).toEqual(expectedGrid("mapping"));
+    expect(await sim.getByTestId("outcome-tally").textContent()).toBe(`${matrixTally(outcomeMatrix())} ${FILTER_MEMORY_TEXT.mapping}`);
+    expect(errors).toEqual([]);
+  });
+
   it("without JavaScript: explains itself and shows the outcome grid computed at build time, with no dead controls", async () => {
     const { sim } = await openSimulator({ javaScriptEnabled: false });
     expect(await sim.locator('[data-part="nojs"]').textContent()).toMatch(/needs JavaScript/u);
@@ -155,6 +190,7 @@ describe("NAT lesson: nat-simulator", () => {
     const cells = await sim.locator('[data-testid="outcome-grid"] tbody td').evaluateAll((tds) => tds.map((td) => td.getAttribute("data-verdict")));
     expect(cells).toEqual(outcomeMatrix().flat().map((c) => cellVerdict(c.outcome)));
     expect(cells.length).toBe(81);
+    expect(await sim.getByTestId("outcome-tally").textContent()).toBe(`${matrixTally(outcomeMatrix())} ${FILTER_MEMORY_TEXT.mapping}`);
   });
 
   it("fits a phone's width once run: the log and the grid scroll inside boxes a keyboard can reach", async () => {

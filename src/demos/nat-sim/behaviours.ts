@@ -56,6 +56,22 @@ export function oldName(nat: NatBehaviour): string | undefined {
   return undefined;
 }
 
+/**
+ * What a filter counts as "X:x has sent to Y:y" (RFC 4787 §5), in the two readings the RFC allows:
+ * - "mapping": only what was sent through the mapping the packet arrives on, as connection-tracking
+ *   NATs do and as the NAT MIB (RFC 7659) describes filtering, per port mapping.
+ * - "socket": anything X:x has sent, through any of its mappings, as §5's own sentences read
+ *   ("if X:x has not sent packets to Y:y previously").
+ * They differ only where X:x has several mappings: with destination-dependent mapping.
+ */
+export type FilterMemory = "mapping" | "socket";
+
+export const FILTER_MEMORIES: readonly FilterMemory[] = ["mapping", "socket"];
+
+export function isFilterMemory(value: string): value is FilterMemory {
+  return (FILTER_MEMORIES as readonly string[]).includes(value);
+}
+
 export function isDependence(value: string): value is Dependence {
   return (DEPENDENCES as readonly string[]).includes(value);
 }

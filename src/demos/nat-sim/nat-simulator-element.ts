@@ -5,9 +5,10 @@
  * region reads out what just happened, and the outcome appears after the last step.
  */
 import { announceText, el, part, replaceChildren, setText } from "../../lib/dom.ts";
-import { behaviourShort, isDependence, type NatBehaviour } from "./behaviours.ts";
-import { runScenario, type ScenarioRun } from "./scenario.ts";
-import { knownCandidates, logRow, stepSummary, tableRows } from "./sim-view.ts";
+import { behaviourShort, isDependence, isFilterMemory, type FilterMemory, type NatBehaviour } from "./behaviours.ts";
+import { cellVerdict, matrixTally, outcomeMatrix } from "./outcome-matrix.ts";
+import { DEFAULT_ROUNDS, runScenario, type ScenarioRun } from "./scenario.ts";
+import { FILTER_MEMORY_TEXT, knownCandidates, logRow, stepSummary, tableRows, VERDICT_TEXT } from "./sim-view.ts";
 
 type Side = "A" | "B";
 
@@ -15,6 +16,8 @@ class NatSimulator extends HTMLElement {
   #run: ScenarioRun | undefined;
   /** Steps shown so far, 0 to run.steps.length. */
   #shown = 0;
+  /** The filter memory the grid shows; the page is built with "mapping". */
+  #gridMemory: FilterMemory = "mapping";
 
   connectedCallback(): void {
     const form = part<HTMLFormElement>(this, "controls");
@@ -44,9 +47,31 @@ class NatSimulator extends HTMLElement {
     return { mapping: read("mapping"), filtering: read("filtering") };
   }
 
+  #filterMemory(): FilterMemory {
+    const value = part<HTMLFormElement>(this, "controls").querySelector<HTMLInputElement>('input[name="filter-memory"]:checked')?.value ?? "";
+    return isFilterMemory(value) ? value : "mapping";
+  }
+
+  /** Recomputes every cell of the grid and its tally for another filter memory. */
+  #drawGrid(memory: FilterMemory): void {
+    if (memory === this.#gridMemory) return;
+    this.#gridMemory = memory;
+    const matrix = outcomeMatrix(DEFAULT_ROUNDS, memory);
+    const verdicts = new Map(matrix.flat().map((cell) => [`${behaviourShort(cell.A)}|${behaviourShort(cell.B)}`, cellVerdict(cell.outcome)]));
+    for (const cell of this.querySelectorAll<HTMLTableCellElement>('[data-testid="outcome-grid"] td')) {
+      const verdict = verdicts.get(`${cell.getAttribute("data-a") ?? ""}|${cell.getAttribute("data-b") ?? ""}`);
+      if (!verdict) continue;
+      cell.dataset["verdict"] = verdict;
+      setText(cell, VERDICT_TEXT[verdict]);
+    }
+    setText(part(this, "tally"), `${matrixTally(matrix)} ${FILTER_MEMORY_TEXT[memory]}`);
+  }
+
   /** A new combination: run the model and go back to step 0. */
   #load(): void {
-    this.#run = runScenario(this.#behaviour("A"), this.#behaviour("B"));
+    const memory = this.#filterMemory();
+    this.#drawGrid(memory);
+    this.#run = runScenario(this.#behaviour("A"), this.#behaviour("B"), DEFAULT_ROUNDS, memory);
     const { A, B } = this.#run.config;
     for (const cell of this.querySelectorAll('[data-testid="outcome-grid"] td')) {
       const current = cell.getAttribute("data-a") === behaviourShort(A) && cell.getAttribute("data-b") === behaviourShort(B);

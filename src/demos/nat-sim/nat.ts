@@ -6,7 +6,7 @@
  *
  * Every decision comes back with a reason in plain words naming the RFC's term, for the packet log.
  */
-import { filteringName, mappingName, type NatBehaviour } from "./behaviours.ts";
+import { filteringName, mappingName, type FilterMemory, type NatBehaviour } from "./behaviours.ts";
 
 /** An IP address and a port: RFC 4787's X:x (inside) or Y:y (outside). */
 export interface TransportAddress {
@@ -46,11 +46,14 @@ export interface NatOptions {
   behaviour: NatBehaviour;
   /** The first external port handed out; the next mappings get the ports after it, in order. */
   firstPort: number;
+  /** What the filter counts as sent (behaviours.ts FilterMemory); per mapping unless said. */
+  filterMemory?: FilterMemory;
 }
 
 export class Nat {
   readonly publicIp: string;
   readonly behaviour: NatBehaviour;
+  readonly filterMemory: FilterMemory;
   #nextPort: number;
   #mappings: { internal: TransportAddress; external: TransportAddress; madeFor: TransportAddress; sentTo: TransportAddress[] }[] = [];
 
@@ -58,6 +61,7 @@ export class Nat {
     this.publicIp = options.publicIp;
     this.behaviour = options.behaviour;
     this.#nextPort = options.firstPort;
+    this.filterMemory = options.filterMemory ?? "mapping";
   }
 
   /** The table as it is now, as plain copies (safe to keep as a snapshot). */
@@ -108,10 +112,10 @@ export class Nat {
    *   endpoint X:x if X:x has not sent packets to Y previously (independently of the port used by Y)."
    * - Address and port-dependent: "… if X:x has not sent packets to Y:y previously."
    *
-   * "Has sent to" is counted per mapping, as connection-tracking NATs do and as the NAT MIB
-   * (RFC 7659) describes filtering, per port mapping: what X:x sent through another of its mappings
-   * does not count. It makes a difference only with destination-dependent mapping, where X:x has
-   * several mappings.
+   * "Has sent to" is counted per mapping by default, as connection-tracking NATs do and as the NAT
+   * MIB (RFC 7659) describes filtering, per port mapping: what X:x sent through another of its
+   * mappings does not count. With filterMemory "socket" it counts (§5's sentences read that way).
+   * It makes a difference only with destination-dependent mapping, where X:x has several mappings.
    */
   inbound(source: TransportAddress, destination: TransportAddress): Inbound {
     const found = this.#mappings.find((m) => sameAddress(m.external, destination));
@@ -132,12 +136,15 @@ export class Nat {
       return { accepted: true, mapping, destination: found.internal, reason: `${term}: mapping ${formatAddress(found.external)} lets in packets from anyone, so ${from} gets through to ${inside}.` };
     }
     const byAddress = filtering === "address-dependent";
-    const known = found.sentTo.some((a) => (byAddress ? a.ip === source.ip : sameAddress(a, source)));
+    const perSocket = this.filterMemory === "socket";
+    const sent = perSocket ? this.#mappings.filter((m) => sameAddress(m.internal, found.internal)).flatMap((m) => m.sentTo) : found.sentTo;
+    const known = sent.some((a) => (byAddress ? a.ip === source.ip : sameAddress(a, source)));
     const whom = byAddress ? source.ip : from;
+    const through = perSocket ? "through any of its mappings" : "through this mapping";
     if (known) {
-      return { accepted: true, mapping, destination: found.internal, reason: `${term}: ${inside} has sent to ${whom} through this mapping, so the packet from ${from} gets through.` };
+      return { accepted: true, mapping, destination: found.internal, reason: `${term}: ${inside} has sent to ${whom} ${through}, so the packet from ${from} gets through.` };
     }
-    return { accepted: false, rule: "filtering", mapping, reason: `${term}: ${inside} has not sent to ${whom} through this mapping, so the packet from ${from} is dropped.` };
+    return { accepted: false, rule: "filtering", mapping, reason: `${term}: ${inside} has not sent to ${whom} ${through}, so the packet from ${from} is dropped.` };
   }
 
   #create(internal: TransportAddress, madeFor: TransportAddress) {

@@ -7,7 +7,7 @@
  * Addresses are documentation ranges (RFC 5737) for the public side and private ranges (RFC 1918)
  * inside, the same ones the NAT lesson's diagrams use.
  */
-import type { NatBehaviour } from "./behaviours.ts";
+import type { FilterMemory, NatBehaviour } from "./behaviours.ts";
 import { formatAddress, Nat, sameAddress, type Mapping, type TransportAddress } from "./nat.ts";
 
 export type Host = "A" | "B" | "S";
@@ -59,9 +59,9 @@ export class Network {
   readonly natA: Nat;
   readonly natB: Nat;
 
-  constructor(a: NatBehaviour, b: NatBehaviour) {
-    this.natA = new Nat({ publicIp: ADDRESSES.natA, behaviour: a, firstPort: ADDRESSES.natAFirstPort });
-    this.natB = new Nat({ publicIp: ADDRESSES.natB, behaviour: b, firstPort: ADDRESSES.natBFirstPort });
+  constructor(a: NatBehaviour, b: NatBehaviour, filterMemory: FilterMemory = "mapping") {
+    this.natA = new Nat({ publicIp: ADDRESSES.natA, behaviour: a, firstPort: ADDRESSES.natAFirstPort, filterMemory });
+    this.natB = new Nat({ publicIp: ADDRESSES.natB, behaviour: b, firstPort: ADDRESSES.natBFirstPort, filterMemory });
   }
 
   nat(side: Side): Nat {

@@ -4,7 +4,7 @@
  * The lesson's server-rendered table and the island's grid both come from here, so what the page
  * says without JavaScript is what the simulator computes.
  */
-import { DEPENDENCES, type NatBehaviour } from "./behaviours.ts";
+import { DEPENDENCES, type FilterMemory, type NatBehaviour } from "./behaviours.ts";
 import { DEFAULT_ROUNDS, runScenario, type Outcome } from "./scenario.ts";
 
 /** The nine NATs in grid order: mapping outer (EIM, ADM, APDM), filtering inner (EIF, ADF, APDF). */
@@ -17,8 +17,15 @@ export interface MatrixCell {
 }
 
 /** rows[i][j]: NAT A is ALL_NATS[i], NAT B is ALL_NATS[j]. */
-export function outcomeMatrix(rounds = DEFAULT_ROUNDS): readonly (readonly MatrixCell[])[] {
-  return ALL_NATS.map((A) => ALL_NATS.map((B) => ({ A, B, outcome: runScenario(A, B, rounds).outcome })));
+export function outcomeMatrix(rounds = DEFAULT_ROUNDS, filterMemory: FilterMemory = "mapping"): readonly (readonly MatrixCell[])[] {
+  return ALL_NATS.map((A) => ALL_NATS.map((B) => ({ A, B, outcome: runScenario(A, B, rounds, filterMemory).outcome })));
+}
+
+/** The grid's summary sentence, counted from the matrix. */
+export function matrixTally(matrix: readonly (readonly MatrixCell[])[]): string {
+  const cells = matrix.flat();
+  const count = (verdict: CellVerdict): number => cells.filter((c) => cellVerdict(c.outcome) === verdict).length;
+  return `Of the ${cells.length} combinations, ${count("direct")} connect with server-reflexive addresses, ${count("direct-prflx")} only through peer-reflexive ones, and ${count("relay")} need a relay.`;
 }
 
 /** "direct", "direct via prflx" or "relay": a cell in one word or three, for tables and tests. */

@@ -19,7 +19,7 @@
  * reach each other), each round stands for ICE's retransmissions and triggered checks, and packets
  * are carried one at a time, A's and B's checks taking turns.
  */
-import type { NatBehaviour } from "./behaviours.ts";
+import type { FilterMemory, NatBehaviour } from "./behaviours.ts";
 import { formatAddress, sameAddress, type Mapping, type TransportAddress } from "./nat.ts";
 import { ADDRESSES, Network, other, socketOf, type Hop, type Side } from "./network.ts";
 
@@ -86,7 +86,7 @@ export type Outcome =
   | { readonly direct: false; readonly packets: number; readonly rounds: number; readonly sentence: string };
 
 export interface ScenarioRun {
-  readonly config: { readonly A: NatBehaviour; readonly B: NatBehaviour };
+  readonly config: { readonly A: NatBehaviour; readonly B: NatBehaviour; readonly filterMemory: FilterMemory };
   readonly steps: readonly Step[];
   readonly outcome: Outcome;
 }
@@ -99,8 +99,8 @@ interface PeerState {
   valid: ValidPair | undefined;
 }
 
-export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_ROUNDS): ScenarioRun {
-  const net = new Network(A, B);
+export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_ROUNDS, filterMemory: FilterMemory = "mapping"): ScenarioRun {
+  const net = new Network(A, B, filterMemory);
   const peers: Record<Side, PeerState> = {
     A: { srflx: undefined, remote: [], failed: [], valid: undefined },
     B: { srflx: undefined, remote: [], failed: [], valid: undefined },
@@ -206,7 +206,7 @@ export function runScenario(A: NatBehaviour, B: NatBehaviour, rounds = DEFAULT_R
     }
   }
 
-  return { config: { A, B }, steps, outcome: outcomeOf(peers, packets, round) };
+  return { config: { A, B, filterMemory }, steps, outcome: outcomeOf(peers, packets, round) };
 }
 
 function outcomeOf(peers: Record<Side, PeerState>, packets: number, rounds: number): Outcome {

@@ -3,7 +3,7 @@
  * reader sees are unit-tested: one packet-log row per step, the NAT tables' rows, the line read out
  * by the live region, and the cells of the outcome grid.
  */
-import { behaviourShort, oldName, type NatBehaviour } from "./behaviours.ts";
+import { behaviourShort, oldName, type FilterMemory, type NatBehaviour } from "./behaviours.ts";
 import { formatAddress, sameAddress, type Mapping } from "./nat.ts";
 import { ADDRESSES, type Hop } from "./network.ts";
 import type { CandidateInfo, Outcome, PacketKind, ScenarioRun, Step } from "./scenario.ts";
@@ -112,3 +112,9 @@ export const VERDICT_TEXT: Record<CellVerdict, string> = { direct: "direct", "di
 export function verdictText(outcome: Outcome): string {
   return VERDICT_TEXT[cellVerdict(outcome)];
 }
+
+/** The grid's note on what its filters count as sent (behaviours.ts FilterMemory). */
+export const FILTER_MEMORY_TEXT: Record<FilterMemory, string> = {
+  mapping: "Here a filter counts only what was sent through the mapping a packet arrives on.",
+  socket: "Here a filter counts what the inside socket sent through any of its mappings.",
+};

@@ -110,3 +110,36 @@ describe("filtering behaviour (RFC 4787 §5)", () => {
     expect(n.mappings).toEqual(before);
   });
 });
+
+describe("what a filter remembers: per mapping, or per inside socket (RFC 4787 §5 read two ways)", () => {
+  // X:x sends to Y1 and then to Y2 through an address-dependent-mapping NAT: two mappings, 62000 for
+  // Y1 and 62001 for Y2. Then Y1 sends to 62001, the mapping made for Y2.
+  const setUp = (filterMemory?: "mapping" | "socket") => {
+    const n = new Nat({ publicIp: "203.0.113.5", behaviour: { mapping: "address-dependent", filtering: "address-dependent" }, firstPort: 62000, ...(filterMemory ? { filterMemory } : {}) });
+    n.outbound(X, Y1y1);
+    n.outbound(X, Y2y1);
+    return n.inbound(Y1y2, { ip: "203.0.113.5", port: 62001 });
+  };
+
+  it("per mapping (the default): what X:x sent through its other mapping does not count, so Y1 is dropped", () => {
+    const result = setUp();
+    expect(result).toMatchObject({ accepted: false, rule: "filtering" });
+    expect(result.reason).toContain("has not sent to 192.0.2.10 through this mapping");
+    expect(setUp("mapping")).toEqual(result);
+  });
+
+  it("per inside socket: X:x has sent to Y1 (through 62000), so Y1 gets in through 62001 too", () => {
+    const result = setUp("socket");
+    expect(result).toMatchObject({ accepted: true, destination: X });
+    expect(result.reason).toContain("has sent to 192.0.2.10 through any of its mappings");
+  });
+
+  it("makes no difference to a socket with one mapping", () => {
+    for (const filterMemory of ["mapping", "socket"] as const) {
+      const n = new Nat({ publicIp: "203.0.113.5", behaviour: { mapping: "endpoint-independent", filtering: "address-and-port-dependent" }, firstPort: 62000, filterMemory });
+      n.outbound(X, Y1y1);
+      expect(n.inbound(Y1y2, { ip: "203.0.113.5", port: 62000 }).accepted, filterMemory).toBe(false);
+      expect(n.inbound(Y1y1, { ip: "203.0.113.5", port: 62000 }).accepted, filterMemory).toBe(true);
+    }
+  });
+});

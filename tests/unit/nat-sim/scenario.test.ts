@@ -17,7 +17,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { behaviourShort, type NatBehaviour } from "../../../src/demos/nat-sim/behaviours.ts";
-import { ALL_NATS, cellVerdict, outcomeMatrix, type CellVerdict } from "../../../src/demos/nat-sim/outcome-matrix.ts";
+import { ALL_NATS, cellVerdict, matrixTally, outcomeMatrix, type CellVerdict } from "../../../src/demos/nat-sim/outcome-matrix.ts";
 import { runScenario, type PacketStep } from "../../../src/demos/nat-sim/scenario.ts";
 
 const nat = (short: string): NatBehaviour => {
@@ -85,6 +85,37 @@ describe("the full 9 × 9 outcome matrix", () => {
     const longer = outcomeMatrix(12);
     expect(longer.map((row) => row.map((c) => cellVerdict(c.outcome)))).toEqual(matrix.map((row) => row.map((c) => cellVerdict(c.outcome))));
     expect(Math.max(...matrix.flat().flatMap((c) => (c.outcome.direct ? [c.outcome.rounds] : [])))).toBe(4);
+  });
+});
+
+describe("the matrix when filters remember per inside socket", () => {
+  const changed = (): string[] => {
+    const perMapping = outcomeMatrix().flat();
+    return outcomeMatrix(undefined, "socket")
+      .flat()
+      .flatMap((cell, i) => {
+        const before = perMapping[i];
+        return before && cellVerdict(before.outcome) !== cellVerdict(cell.outcome) ? [`${behaviourShort(cell.A)} | ${behaviourShort(cell.B)}: ${cellVerdict(before.outcome)} -> ${cellVerdict(cell.outcome)}`] : [];
+      });
+  };
+
+  it("connects three more combinations, each through a peer-reflexive candidate, and changes nothing else", () => {
+    expect(changed()).toEqual(["ADM + ADF | ADM + ADF: relay -> direct-prflx", "ADM + ADF | APDM + ADF: relay -> direct-prflx", "APDM + ADF | ADM + ADF: relay -> direct-prflx"]);
+  });
+
+  it("says so in the grid's tally", () => {
+    expect(matrixTally(outcomeMatrix())).toBe("Of the 81 combinations, 9 connect with server-reflexive addresses, 33 only through peer-reflexive ones, and 39 need a relay.");
+    expect(matrixTally(outcomeMatrix(undefined, "socket"))).toBe("Of the 81 combinations, 9 connect with server-reflexive addresses, 36 only through peer-reflexive ones, and 36 need a relay.");
+  });
+
+  it("ADM + ADF on both sides: a check from the other NAT's new mapping gets in because the socket sent to that address through another mapping", () => {
+    const adf = { mapping: "address-dependent", filtering: "address-dependent" } as const;
+    const run = runScenario(adf, adf, undefined, "socket");
+    expect(run.config.filterMemory).toBe("socket");
+    expect(run.outcome.direct).toBe(true);
+    const reasons = run.steps.flatMap((step) => (step.kind === "packet" ? [step.reason] : []));
+    expect(reasons.some((reason) => reason.includes("through any of its mappings, so the packet from"))).toBe(true);
+    expect(runScenario(adf, adf).outcome.direct).toBe(false);
   });
 });
 
