@@ -81,6 +81,17 @@ async function firefoxSendsChat(page: FirefoxPage, text: string): Promise<void> 
   await page.click('[data-testid="chat-send"]');
 }
 
+/** A Firefox tab and a Chromium tab in one room, `first` opening it. */
+async function firefoxAndChromium(first: "Firefox" | "Chromium"): Promise<{ chromiumTab: ChromiumPage; chromiumErrors: string[]; firefoxTab: FirefoxTab }> {
+  if (first === "Firefox") {
+    const firefoxTab = await openFirefox("/demo/");
+    const { page, errors } = await chromiumTabs.open(`?room=${await firefoxRoom(firefoxTab.page)}`);
+    return { chromiumTab: page, chromiumErrors: errors, firefoxTab };
+  }
+  const { page, errors } = await chromiumTabs.open();
+  return { chromiumTab: page, chromiumErrors: errors, firefoxTab: await openFirefox(`/demo/?room=${await roomOf(page)}`) };
+}
+
 /** Waits until both tabs are connected with a selected pair; their ICE ufrags before a restart. */
 async function connectedUfrags(chromiumTab: ChromiumPage, ff: FirefoxPage): Promise<{ chromium: string | undefined; firefox: string | undefined }> {
   await expect.poll(async () => (await chromiumView(chromiumTab)).connection, { timeout: 20_000 }).toBe("connected");
@@ -213,20 +224,7 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart asked for in the Ch
     it(
       `${first} opened the room: the Firefox tab makes the offer, both tabs stay connected, chat crosses both ways, the ICE credentials change and both runs finish`,
       async () => {
-        let chromiumTab: ChromiumPage;
-        let firefoxTab: FirefoxTab;
-        let chromiumErrors: string[];
-        if (first === "Firefox") {
-          firefoxTab = await openFirefox("/demo/");
-          const opened = await chromiumTabs.open(`?room=${await firefoxRoom(firefoxTab.page)}`);
-          chromiumTab = opened.page;
-          chromiumErrors = opened.errors;
-        } else {
-          const opened = await chromiumTabs.open();
-          chromiumTab = opened.page;
-          chromiumErrors = opened.errors;
-          firefoxTab = await openFirefox(`/demo/?room=${await roomOf(chromiumTab)}`);
-        }
+        const { chromiumTab, chromiumErrors, firefoxTab } = await firefoxAndChromium(first);
         const ff = firefoxTab.page;
         const before = await connectedUfrags(chromiumTab, ff);
 
@@ -332,16 +330,7 @@ describe("two-tab demo, Firefox ↔ Chromium: an ICE restart clicked in the Fire
     it(
       `${first} opened the room: the Firefox tab's own offer carries its candidates, both runs finish, the credentials change and chat crosses both ways`,
       async () => {
-        let chromiumTab: ChromiumPage;
-        let firefoxTab: FirefoxTab;
-        let chromiumErrors: string[];
-        if (first === "Firefox") {
-          firefoxTab = await openFirefox("/demo/");
-          ({ page: chromiumTab, errors: chromiumErrors } = await chromiumTabs.open(`?room=${await firefoxRoom(firefoxTab.page)}`));
-        } else {
-          ({ page: chromiumTab, errors: chromiumErrors } = await chromiumTabs.open());
-          firefoxTab = await openFirefox(`/demo/?room=${await roomOf(chromiumTab)}`);
-        }
+        const { chromiumTab, chromiumErrors, firefoxTab } = await firefoxAndChromium(first);
         const ff = firefoxTab.page;
         const before = await connectedUfrags(chromiumTab, ff);
 
