@@ -18,7 +18,7 @@ import { XorRelayedAddress } from "../../../server/stun/attributes/xor-relayed-a
 import { decodeStunMessage } from "../../../server/stun/message.ts";
 import { mintTurnCredentials } from "../../../server/turn/credentials.ts";
 import { SECRET, startEchoPeer } from "./support/fixtures.ts";
-import { freeUdpPort, requireCoturnBinary, spawnLogged } from "./support/processes.ts";
+import { freeListenerPort, requireCoturnBinary, spawnLogged } from "./support/processes.ts";
 import { TurnTestClient, attr, errorCodeOf } from "./support/turn-client.ts";
 
 const cleanups: (() => unknown)[] = [];
@@ -42,7 +42,7 @@ function replaceOrFail(text: string, pattern: RegExp, value: string): string {
 
 describe("the README's sample turnserver.conf", () => {
   it("starts a real coturn without errors, takes the site's credentials, relays only to allowed peers", async () => {
-    const port = await freeUdpPort();
+    const port = await freeListenerPort();
     const dir = mkdtempSync(join(tmpdir(), "coturn-readme-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     let conf = readmeTurnserverConf();

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +88,43 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A port for a server that listens on UDP and TCP at once (coturn's listening-port), free on
+ * loopback for both. Picked below the kernel's ephemeral range (32768 up here), so that no client
+ * socket of another test is handed it meanwhile. A port bound for UDP on 0 comes from that range,
+ * where a client connection of another test may hold the same TCP port: coturn then cannot bind
+ * its TCP listener and retries, logging "Cannot bind" (seen by holding the port by hand; the likely
+ * cause of a once-seen failure of coturn-readme-config.test.ts while other tests ran alongside).
+ */
+export async function freeListenerPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await canBind(port, "udp")) && (await canBind(port, "tcp"))) return port;
+  }
+  throw new Error("no port between 20000 and 32000 was free for both UDP and TCP on 127.0.0.1 in 50 tries");
+}
+
+async function canBind(port: number, protocol: "udp" | "tcp"): Promise<boolean> {
+  if (protocol === "tcp") {
+    const server = createServer();
+    server.listen(port, "127.0.0.1");
+    const bound = await once(server, "listening").then(
+      () => true,
+      () => false,
+    );
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return bound;
+  }
+  const socket = createSocket("udp4");
+  socket.bind(port, "127.0.0.1");
+  const bound = await once(socket, "listening").then(
+    () => true,
+    () => false,
+  );
+  if (bound) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return bound;
+}
+
 /** Send a datagram until the echo comes back: proves an echo peer (turnutils_peer) is up. */
 export async function waitForEcho(port: number, attempts = 50): Promise<void> {
   const s = createSocket("udp4");
@@ -119,7 +157,7 @@ export interface Coturn {
 /** Start a real coturn with the TURN REST scheme on loopback; resolves once it says it is up. */
 export async function startCoturn(options: { secret: string; realm: string; extra?: readonly string[] }): Promise<Coturn> {
   const binary = requireCoturnBinary("turnserver");
-  const port = await freeUdpPort();
+  const port = await freeListenerPort();
   const dir = mkdtempSync(join(tmpdir(), "coturn-"));
   const process = spawnLogged(binary, [
     "--use-auth-secret",
