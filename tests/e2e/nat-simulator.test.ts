@@ -191,6 +191,7 @@ describe("NAT lesson: nat-simulator", () => {
     expect(cells).toEqual(outcomeMatrix().flat().map((c) => cellVerdict(c.outcome)));
     expect(cells.length).toBe(81);
     expect(await sim.getByTestId("outcome-tally").textContent()).toBe(`${matrixTally(outcomeMatrix())} ${FILTER_MEMORY_TEXT.mapping}`);
+    expect(await sim.textContent()).toContain("a TURN relay is needed. Of the 81 combinations");
   });
 
   it("fits a phone's width once run: the log and the grid scroll inside boxes a keyboard can reach", async () => {
