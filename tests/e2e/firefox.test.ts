@@ -264,7 +264,6 @@ describe("two-tab demo, Firefox ↔ Chromium: the Firefox tab's restart offer ca
   /** The Chromium tab's addIceCandidate, held back while `holdRemoteCandidatesMs` is set (see below). */
   interface CandidateTap {
     holdRemoteCandidatesMs: number;
-    heldRemoteCandidates: number;
   }
 
   it(
@@ -279,11 +278,9 @@ describe("two-tab demo, Firefox ↔ Chromium: the Firefox tab's restart offer ca
       await context.addInitScript(() => {
         const tap = window as unknown as CandidateTap;
         tap.holdRemoteCandidatesMs = 0;
-        tap.heldRemoteCandidates = 0;
         const add = RTCPeerConnection.prototype.addIceCandidate as (this: RTCPeerConnection, candidate?: RTCIceCandidateInit) => Promise<void>;
         RTCPeerConnection.prototype.addIceCandidate = async function (this: RTCPeerConnection, candidate?: RTCIceCandidateInit): Promise<void> {
           if (tap.holdRemoteCandidatesMs > 0 && candidate?.candidate) {
-            tap.heldRemoteCandidates += 1;
             await new Promise((resolve) => setTimeout(resolve, tap.holdRemoteCandidatesMs));
           }
           return add.call(this, candidate);

@@ -6,9 +6,9 @@
  */
 import { announceText, el, part, replaceChildren, setText } from "../../lib/dom.ts";
 import { behaviourShort, isDependence, isFilterMemory, type FilterMemory, type NatBehaviour } from "./behaviours.ts";
-import { cellVerdict, matrixTally, outcomeMatrix } from "./outcome-matrix.ts";
+import { cellVerdict, outcomeMatrix } from "./outcome-matrix.ts";
 import { DEFAULT_ROUNDS, runScenario, type ScenarioRun } from "./scenario.ts";
-import { FILTER_MEMORY_TEXT, knownCandidates, logRow, stepSummary, tableRows, VERDICT_TEXT } from "./sim-view.ts";
+import { gridTally, knownCandidates, logRow, stepSummary, tableRows, VERDICT_TEXT } from "./sim-view.ts";
 
 type Side = "A" | "B";
 
@@ -64,7 +64,7 @@ class NatSimulator extends HTMLElement {
       cell.dataset["verdict"] = verdict;
       setText(cell, VERDICT_TEXT[verdict]);
     }
-    setText(part(this, "tally"), `${matrixTally(matrix)} ${FILTER_MEMORY_TEXT[memory]}`);
+    setText(part(this, "tally"), gridTally(matrix, memory));
   }
 
   /** A new combination: run the model and go back to step 0. */

@@ -7,7 +7,7 @@ import { behaviourShort, oldName, type FilterMemory, type NatBehaviour } from ".
 import { formatAddress, sameAddress, type Mapping } from "./nat.ts";
 import { ADDRESSES, type Hop } from "./network.ts";
 import type { CandidateInfo, Outcome, PacketKind, ScenarioRun, Step } from "./scenario.ts";
-import { cellVerdict, type CellVerdict } from "./outcome-matrix.ts";
+import { cellVerdict, matrixTally, type CellVerdict, type MatrixCell } from "./outcome-matrix.ts";
 
 const PACKET_NAMES: Record<PacketKind, string> = {
   "binding-request": "STUN Binding request",
@@ -118,3 +118,8 @@ export const FILTER_MEMORY_TEXT: Record<FilterMemory, string> = {
   mapping: "Here a filter counts only what was sent through the mapping a packet arrives on.",
   socket: "Here a filter counts what the inside socket sent through any of its mappings.",
 };
+
+/** The grid's tally and the reading of filter memory it was computed with. */
+export function gridTally(matrix: readonly (readonly MatrixCell[])[], memory: FilterMemory): string {
+  return `${matrixTally(matrix)} ${FILTER_MEMORY_TEXT[memory]}`;
+}

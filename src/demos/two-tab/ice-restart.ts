@@ -232,5 +232,5 @@ export const RESTART_GATHERING_LIMIT_MS = 3000;
 export const RESTART_OFFER_CARRIES_CANDIDATES_NOTE = {
   label: "ICE restart: this tab's offer waits for its candidates and carries them (the other tab is Chromium)",
   detail:
-    "Chromium pairs its new candidates with every remote candidate it knows, the old ICE session's included, and this tab's old session still answers checks until the new one has a nominated pair. Trickled after the offer, this tab's new candidates would reach Chromium after its own new ones had found a working pair with the old candidates, and the new session here could be left without a nominated pair. In the offer, they are there from the start. The cost is the gathering time, up to 3 s, before the offer leaves.",
+    `Chromium pairs its new candidates with every remote candidate it knows, the old ICE session's included, and this tab's old session still answers checks until the new one has a nominated pair. Trickled after the offer, this tab's new candidates would reach Chromium after its own new ones had found a working pair with the old candidates, and the new session here could be left without a nominated pair. In the offer, they are there from the start. The cost is the gathering time, up to ${String(RESTART_GATHERING_LIMIT_MS / 1000)} s, before the offer leaves.`,
 } as const;

@@ -725,17 +725,15 @@ export function createDemoSession(params: DemoParams, onChange: (state: DemoStat
     };
 
     const relayOffer = async (): Promise<void> => {
-      if (current.holdingCandidates !== undefined) {
-        await current.holdingCandidates;
+      const held = current.holdingCandidates;
+      if (held) {
+        await held;
         current.holdingCandidates = undefined;
-        if (!state.experiments.trickle) await waitForGathering(pc);
-        await relayDescription(pc.localDescription);
-        // Gathering may be over (end-of-candidates went unsent while held), or go on past the limit (trickled from here).
-        if (pc.iceGatheringState === "complete" && state.experiments.trickle && socket) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
-        return;
       }
       if (!state.experiments.trickle) await waitForGathering(pc);
       await relayDescription(pc.localDescription);
+      // Held candidates went out in the offer. Gathering may be over (end-of-candidates went unsent while held), or go on past the limit (trickled from here).
+      if (held && pc.iceGatheringState === "complete" && state.experiments.trickle && socket) void signaling.sendCandidate(socket, { candidate: null }).catch(() => undefined);
     };
 
     const makeOffer = async (): Promise<void> => {
